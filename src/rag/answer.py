@@ -1,0 +1,335 @@
+"""Grounded extractive answers: the sentences of the documents that answer the question, quoted
+verbatim, the key span marked, each cited to its 文号 and heading path. No language model.
+
+A sentence's evidence is how much of the question it covers: each term group of the question
+(weighted by IDF) counts when one of its alternatives occurs in the sentence, and at half weight
+when it occurs only in the passage's heading path. A typed question (how many, when, who …) also
+needs a span of that type in the sentence. When the best sentence is too weak, the answer says so
+and lists the nearest passages instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.query import QueryInfo
+from rag.text import normalize, sentences, squash
+from rag.types import Answer, Chunk, Citation, Hit
+
+MIN_COVERAGE = 0.5  # share of the question's weight the best sentence must cover
+MAX_MISSING = 0.3  # a single unmatched concept heavier than this share of the weight: not answered
+EXTRA_RATIO = 0.85  # further sentences must reach this share of the best sentence's score
+MAX_SENTENCES = 3
+CONTEXT_CREDIT = 0.5  # a concept found only in the heading path or the reply's header
+PREVIOUS_CREDIT = 0.3  # a concept found only in the previous sentence ("平台上线以来" refers back)
+CLAUSE_MIN = 0.2  # a number, date or rank must sit in a clause that covers this much of the question
+BIGRAM_CREDIT = 0.4  # a word not found whole, but its character pairs are (产业区 ~ 产业先导区)
+UNTYPED_FACTOR = 0.8  # who/where/which questions answered by a sentence without a name or place in it
+
+_NUM = r"\d+(?:[.,]\d+)*"
+_COUNT = "家项个所位名批种条座台套支篇件人"
+_UNITS = rf"(?:%|‰|[{_COUNT}]|亿元|万元|元|倍|平方米|公里|米|吨)"
+_NOT_DATE = r"(?!\s*[年月日]|\d)"
+SPAN_PATTERNS = {
+    "number": [
+        rf"(?:约|近|超过|超|逾|达|共)?\s*{_NUM}\s*(?:余|多)?\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*{_UNITS}(?:[\u4e00-\u9fff]{{0,3}}(?:已上市|以上))?",
+        r"\d+\s*/\s*\d+",
+        rf"第\s*{_NUM}\s*号",
+        rf"{_NUM}\s*(?:万|亿){_NOT_DATE}",
+        rf"(?<![\d.]){_NUM}{_NOT_DATE}",
+    ],
+    "rank": [rf"第\s*{_NUM}\s*[位名]", r"第[一二三四五六七八九十]+[位名]", r"全国第[一二三四五六七八九十]+|第[一二三四五六七八九十]"],
+    "date": [
+        r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日",
+        r"\d{4}\s*年\s*\d{1,2}\s*月",
+        r"\d{4}\s*[-—–至到]\s*\d{4}\s*年",
+        r"\d{4}\s*年",
+    ],
+    "phone": [r"\d{7,}"],
+    "org": [r"[\u4e00-\u9fff（）]{2,24}?(?:大学|学院|研究院|研究所|实验室|创新中心|中心|公司|集团|委员会|办公厅|政府|联盟|交易所|医院|科委|科创办)"],
+    "place": [r"[\u4e00-\u9fff]{2,8}?(?:新城|新区|区|县|镇|走廊)", r"[\u4e00-\u9fff]{2,6}路\d+号"],
+}
+SPAN_PATTERNS["person"] = SPAN_PATTERNS["org"]  # 谁 may be a body: 市科委, 上海技术交易所
+SPAN_PATTERNS["name"] = [r"(?<=“)[^“”]{1,24}(?=”)", r"(?<=《)[^《》]{1,40}(?=》)"]
+_SPAN_RES = {k: [re.compile(p) for p in v] for k, v in SPAN_PATTERNS.items()}
+_UNIT_OF_SPAN = [
+    ("percent", re.compile(r"[%‰]|\d+\s*/\s*\d+")),
+    ("money", re.compile(r"元")),
+    ("serial", re.compile(r"第\s*\d+\s*号")),
+    ("count", re.compile(rf"[{_COUNT}]")),
+]
+# Measure words that count the same kind of thing; 个 goes with any of them.
+_COUNTER_FAMILIES = ["家所", "项批条件", "位名人", "种类", "座台套"]
+_MULTI = re.compile(r"哪些答复|哪几份|哪些文件|几份答复|多份|which replies|which documents|in which replies|several replies", re.I)
+
+REFUSAL = {
+    "zh": "这些答复中没有找到能回答这个问题的内容。以下是最接近的段落，供核查。",
+    "en": "The replies do not answer this question. The nearest passages are listed below for checking.",
+}
+
+
+@dataclass(frozen=True)
+class Scored:
+    chunk: Chunk
+    start: int  # offsets in the document text
+    end: int
+    text: str
+    coverage: float
+    missing: float  # weight share of the heaviest unmatched concept
+    span: tuple[int, int] | None  # key span in text
+    typed: bool  # the span is of the asked-for type
+    score: float
+    rank: float
+
+
+def _present(term: str, text: str) -> list[int]:
+    """Where term occurs in normalised text, as a list of one position (empty when absent)."""
+    at = text.find(term)
+    return [at] if at >= 0 else []
+
+
+def _bigram_share(word: str, text: str) -> float:
+    if len(word) < 3 or not word.isalpha() or word.isascii():
+        return 0.0
+    pairs = [word[i:i + 2] for i in range(len(word) - 1)]
+    return sum(p in text for p in pairs) / len(pairs)
+
+
+def _span_unit(span_text: str) -> str | None:
+    for name, pattern in _UNIT_OF_SPAN:
+        if pattern.search(span_text):
+            return name
+    return None
+
+
+def _same_counter(asked: str, span_text: str) -> bool:
+    found = re.findall(rf"[{_COUNT}]", span_text)
+    if not found or asked == "个" or found[-1] in (asked, "个"):
+        return True
+    return any(asked in fam and found[-1] in fam for fam in _COUNTER_FAMILIES)
+
+
+def _key_span(qtype: str | None, text: str, anchors: list[int], known_names: set[str], unit: str | None = None, counter: str | None = None) -> tuple[int, int, int] | None:
+    """(start, end, preference) of the span of the asked-for type nearest to where the question's
+    terms occur; preference 0 is the most specific pattern (a number with its unit)."""
+    found: list[tuple[int, int, int]] = []  # (preference, start, end)
+    if qtype == "person":
+        for name in known_names:
+            for m in re.finditer(re.escape(name), text):
+                found.append((0, m.start(), m.end()))
+        for m in re.finditer(r"联系人(?:姓名)?[：:]\s*([\u4e00-\u9fff]{2,4})", text):
+            found.append((0, m.start(1), m.end(1)))
+        for m in re.finditer(r"([\u4e00-\u9fff、]{2,12})(?:委员|代表)(?=[：:，,])", text):
+            found.append((0, m.start(1), m.end(1)))
+    offset = 1 if qtype == "person" else 0
+    for pref, pattern in enumerate(_SPAN_RES.get(qtype or "", [])):
+        for m in pattern.finditer(text):
+            if m.end() <= m.start():
+                continue
+            # "15 项", "1.6 万项": read the measure word that follows a bare number
+            follow = re.match(rf"\s*(?:余|多)?\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*([{_COUNT}元%‰])", text[m.end():])
+            with_unit = m.group(0) + (follow.group(1) if follow else "")
+            if qtype == "number" and unit and _span_unit(with_unit) not in (unit, None):
+                continue  # "多少亿元" is not answered by "4.2%"
+            if qtype == "number" and counter and not _same_counter(counter, with_unit):
+                continue  # "多少家企业" is not answered by "1.6 万项"
+            if qtype == "number" and unit and _span_unit(with_unit) is None:
+                pref = max(pref, 3)  # a bare number where a unit was asked for: a weak answer
+            found.append((pref + offset, m.start(), m.end()))
+    if not found:
+        return None
+    best_pref = min(p for p, _, _ in found)
+    candidates = [(s, e) for p, s, e in found if p == best_pref]
+
+    def distance(span):
+        if not anchors:
+            return span[0]
+        return min(min(abs(span[0] - a), abs(a - span[1])) for a in anchors)
+
+    s, e = min(candidates, key=lambda sp: (distance(sp), sp[0]))
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e, best_pref)
+
+
+def _best_clause(text: str, anchors: list[int]) -> tuple[int, int] | None:
+    """Without a typed span, mark the clause that holds most of the question's terms."""
+    best, best_n = None, 0
+    for m in re.finditer(r"[^，,；;。！？]+", text):
+        n = sum(m.start() <= a < m.end() for a in anchors)
+        if n > best_n:
+            best, best_n = (m.start(), m.end()), n
+    return best
+
+
+MEASURED = ("number", "date", "rank")
+
+
+def _clause_coverage(info, raw: str, typed: tuple[int, int, int], context: str) -> float:
+    """Coverage of the question by the clause holding the key span and its neighbours, with the
+    reply's own context (a date line is about the reply it closes)."""
+    bounds = [0] + [m.end() for m in re.finditer(r"[，,；;：:]", raw)] + [len(raw)]
+    k = max(i for i, b in enumerate(bounds) if b <= typed[0])
+    if k == 0:  # a sentence-initial date or figure scopes the whole sentence: "2021年，……中心成立"
+        clause = normalize(raw)
+    else:
+        clause = normalize(raw[bounds[k - 1]:bounds[min(len(bounds) - 1, k + 2)]])
+    return sum(max(_credit(g, clause)[0], CONTEXT_CREDIT * _credit(g, context)[0]) * g.weight for g in info.concepts) / info.weight
+
+
+def _credit(group, text: str) -> tuple[float, list[int]]:
+    """How well text covers one concept (0..1) and where: the best alternative present counts
+    by its weight relative to the group's best (a sub-word 0.6, a synonym 0.8)."""
+    top = max(w for _, w in group.alternatives) or 1.0
+    best, where = 0.0, []
+    for token, w in group.alternatives:
+        pos = _present(token, text)
+        if pos:
+            credit = w / top if w < top else 1.0
+            if group.source.isascii() and not token.isascii():  # a translation: any gloss will do
+                credit = 0.6 + 0.4 * credit
+            if credit > best:
+                best, where = credit, pos
+    if best == 0.0:
+        best = BIGRAM_CREDIT * _bigram_share(group.source, text)
+    return best, where
+
+
+class Composer:
+    """Builds an Answer from a question's analysis and the retrieved passages."""
+
+    def __init__(self, index, known_names=()):
+        self.index = index
+        self.known_names = set(known_names)
+        self._contexts: dict[str, str] = {}
+
+    def candidates(self, hits: list[Hit]) -> list[tuple[Chunk, float]]:
+        """Retrieved passages, plus the opening and the footer of the top documents: who the reply
+        is addressed to, its date and contacts live there even when retrieval ranks them low."""
+        out: dict[str, tuple[Chunk, float]] = {h.chunk.chunk_id: (h.chunk, float(h.rank)) for h in hits}
+        docs_seen: list[str] = []
+        for h in hits:
+            if h.chunk.doc_id not in docs_seen:
+                docs_seen.append(h.chunk.doc_id)
+        for doc_id in docs_seen[:3]:
+            rank = next(h.rank for h in hits if h.chunk.doc_id == doc_id) + 0.5
+            for c in self.index.chunks_of(doc_id):
+                if (c.index == 0 or c.kind == "footer") and c.chunk_id not in out:
+                    out[c.chunk_id] = (c, rank)
+        return list(out.values())
+
+    def _doc_context(self, doc_id: str) -> str:
+        """What identifies a reply: 文号, title, addressee, the proposal's title. A question that
+        names the reply ("the reply to Li Chenhao") is about every sentence in it."""
+        if doc_id not in self._contexts:
+            d = self.index.document(doc_id)
+            parts = [d.doc_number or "", d.issuer or "", d.title, d.addressee or "", d.proposal_title or "", d.session or ""]
+            self._contexts[doc_id] = normalize(" ".join(parts))
+        return self._contexts[doc_id]
+
+    def score_sentences(self, info: QueryInfo, hits: list[Hit], scoped: bool = False) -> list[Scored]:
+        """Every candidate sentence, best first. scoped: the question names its reply (by 文号 or
+        filter), so a question with nothing left but its type ("Who is it addressed to?") is
+        fully covered by that reply."""
+        total = info.weight or 1.0
+        scored = []
+        for chunk, rank in self.candidates(hits):
+            context = normalize(chunk.section_path) + " " + self._doc_context(chunk.doc_id)
+            chunk_norm = normalize(chunk.text)
+            previous = ""
+            for s, e in sentences(chunk.text):
+                raw = chunk.text[s:e]
+                text = normalize(raw)
+                before = previous
+                previous = text
+                covered, missing, anchors = 0.0, 0.0, []
+                for g in info.concepts:
+                    credit, where = _credit(g, text)
+                    anchors.extend(where)
+                    if credit < 1.0:
+                        credit = max(credit, CONTEXT_CREDIT * _credit(g, context)[0], PREVIOUS_CREDIT * _credit(g, before)[0])
+                    covered += credit * g.weight
+                    if credit == 0.0:
+                        missing = max(missing, g.weight / total)
+                coverage = covered / total if info.weight else (1.0 if scoped else 0.0)
+                if info.years and not any(y in text for y in info.years):
+                    coverage *= 0.5 if any(y in chunk_norm for y in info.years) else 0.25
+                typed = _key_span(info.qtype, raw, anchors, self.known_names, info.unit, info.counter) if info.qtype else None
+                if typed and info.qtype in MEASURED and info.weight and _clause_coverage(info, raw, typed, context) < CLAUSE_MIN:
+                    typed = None  # the number counts something else: "1.6 万项 projects" for "how many enterprises"
+                factor = 1.0
+                if info.qtype and typed is None:
+                    factor = UNTYPED_FACTOR
+                bonus = 0.15 if typed and typed[2] == 0 else 0.05 if typed else 0.0
+                score = coverage * factor + bonus + 0.02 / rank
+                span = typed[:2] if typed else _best_clause(raw, anchors)
+                scored.append(Scored(chunk, chunk.start + s, chunk.start + e, raw, coverage, missing, span, typed is not None, score, rank))
+        scored.sort(key=lambda x: (-x.score, x.rank, x.start))
+        return scored
+
+    def answers(self, best: Scored, info: QueryInfo) -> bool:
+        if best.coverage < MIN_COVERAGE or best.missing > MAX_MISSING:
+            return False
+        if info.qtype in ("number", "date", "phone", "rank") and not best.typed:
+            return False
+        return True
+
+    def compose(self, info: QueryInfo, hits: list[Hit], channels: tuple[str, ...], notices=(), scoped: bool = False) -> Answer:
+        scored = self.score_sentences(info, hits, scoped)
+        # the best sentence that can answer: for "how many", the best one with a number in it
+        best = next((s for s in scored if self.answers(s, info)), None)
+        if best is None:
+            return Answer(info.text, False, REFUSAL[info.lang], (), tuple(hits), channels, info.lang, tuple(notices))
+        chosen = [best]
+        multi = bool(_MULTI.search(info.text))
+        for s in scored:
+            if s is best:
+                continue
+            if len(chosen) >= (MAX_SENTENCES + 2 if multi else MAX_SENTENCES):
+                break
+            if s.score < EXTRA_RATIO * best.score or not self.answers(s, info):
+                continue
+            if any(c.chunk.doc_id == s.chunk.doc_id and abs(c.start - s.start) < 1 for c in chosen):
+                continue
+            if any(squash(c.text) == squash(s.text) for c in chosen):
+                continue
+            if multi and any(c.chunk.doc_id == s.chunk.doc_id for c in chosen):
+                continue  # one sentence per reply when the question asks which replies
+            chosen.append(s)
+        citations = tuple(self._cite(s) for s in chosen)
+        lines = [f"“{_mark(s.text, s.span)}”（{c.doc_number}）" for s, c in zip(chosen, citations)]
+        return Answer(info.text, True, "\n".join(lines), citations, tuple(hits), channels, info.lang, tuple(notices))
+
+    def _cite(self, s: Scored) -> Citation:
+        doc = self.index.document(s.chunk.doc_id)
+        return Citation(
+            doc_number=doc.doc_number or doc.doc_id,
+            title=doc.full_title,
+            section=s.chunk.section_path,
+            chunk_id=s.chunk.chunk_id,
+            quote=s.text,
+            citation=doc.citation,
+            date=doc.date,
+            start=s.start,
+            end=s.end,
+            highlight=s.span,
+        )
+
+
+def _mark(text: str, span: tuple[int, int] | None) -> str:
+    if not span:
+        return text
+    s, e = span
+    return f"{text[:s]}**{text[s:e]}**{text[e:]}"
+
+
+def key_text(answer: Answer) -> str | None:
+    """The marked span of the main citation: the short answer ("453 家")."""
+    if not answer.citations or not answer.citations[0].highlight:
+        return None
+    c = answer.citations[0]
+    s, e = c.highlight
+    return c.quote[s:e]

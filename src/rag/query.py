@@ -1,0 +1,159 @@
+"""What a question asks: its language, its terms for the lexical channel, the kind of answer it
+wants (a number, a date, a person …) and the constraints the evidence must meet (a year, a 文号)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from rag.errors import InputError
+from rag.lexical import TermGroup, plain_query
+from rag.loader import normalize_doc_number
+from rag.text import CJK, detect_lang, normalize, words
+
+MAX_QUERY_CHARS = 2000
+
+# Question types, checked in order; the first that matches wins.
+_TYPES = [
+    ("phone", r"电话|联系方式|phone|telephone"),
+    ("rank", r"排名|名次|排第|位列|第几位|\brank|\bplace[sd]? (?:in|on)\b"),
+    ("date", r"哪一年|哪年|何年|何时|什么时候|哪一天|哪天|日期|几月|哪个月|什么时间|多会儿|\bwhen\b|what year|which year|what date|what day|what month|since when|\bdated?\b"),
+    ("name", r"叫什么|什么名字|名称是什么|名字是什么|称为什么|what is the name|what's the name|what is it called|what was it called|called what"),
+    ("number", r"多少|(?<!哪)几[个家项所位次批种名条座类倍号]|第几号|编号|号码|数量|比重|比例|占比|百分之|金额|规模|总额|总量|多大|多高|how many|how much|what share|what percentage|what proportion|what fraction|number of|what percent|what amount|how large|how big|what number"),
+    ("person", r"谁|哪位|哪几位|姓名|名字|联系人|\bwho\b|\bwhom\b|\bwhose\b|contact person|name of|addressed to"),
+    ("place", r"哪里|哪儿|在哪(?![次个些一位年天家所])|何地|哪个区|哪个新城|哪些新城|什么地方|地址|位于|\bwhere\b|which district|which new town|which city|address|located"),
+    ("org", r"哪个单位|哪些单位|哪家|哪个机构|哪些机构|什么机构|哪所|哪些高校|哪个部门|哪些部门|哪些企业|哪个实验室|哪些实验室|which organi[sz]ation|which institution|which compan|which universit|which lab|which department|which agenc|which enterprise"),
+]
+# The kind of quantity a number question asks for: a span of another kind does not answer it.
+UNIT_CLASSES = {
+    "count": "家项个所位名批种条座台套支篇件人",
+    "money": "元",
+    "percent": "%‰",
+}
+_UNIT_QUESTION = [
+    ("percent", re.compile(r"比重|占比|比例|百分之|百分比|percent|percentage|share of|proportion", re.I)),
+    ("money", re.compile(r"多少(?:亿|万)?元|金额|资金|经费总额|how much money|funding|yuan|rmb", re.I)),
+    ("serial", re.compile(r"第几号|编号|几号|号码|proposal number|suggestion number|number of the (?:proposal|suggestion)|number of (?:the )?(?:deputy|member)", re.I)),
+    ("count", re.compile(r"多少[家项个所位名批种条座台套支篇件人]|(?<!哪)几[家项个所位名批种条座台套支篇件]|how many", re.I)),
+]
+# "哪几个", "哪两家", "哪些": which-words, not content
+_WHICH = re.compile(r"哪[一两二三四五六七八九十几]?[个家项所位名种类批条些份次年天]?")
+_COUNTER = re.compile(r"(?:多少|(?<!哪)几)([家项个所位名批种条座台套支篇件人])")
+_TYPE_RES = [(name, re.compile(pattern, re.I)) for name, pattern in _TYPES]
+_YEAR_RE = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
+_NUMBER_RE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+_DOCNO_FRAGMENT = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号")
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    text: str
+    lang: str  # "zh" or "en"
+    groups: tuple[TermGroup, ...]
+    qtype: str | None  # number, date, person, place, org, phone or None
+    years: tuple[str, ...]  # years the question names: evidence must be about them
+    numbers: tuple[str, ...]  # other numbers the question names (proposal 0982 …)
+    doc_numbers: tuple[str, ...]  # 文号 the question names
+    translated: bool = False  # whether any term came from English → Chinese translation
+    concepts: tuple[TermGroup, ...] = ()  # what a sentence must cover to answer: one group per word
+    unit: str | None = None  # count, money, percent or serial, for number questions
+    counter: str | None = None  # the measure word asked for: 多少家 → 家
+
+    @property
+    def weight(self) -> float:
+        return sum(g.weight for g in self.concepts)
+
+
+def validate_query(text: str, what: str = "query") -> str:
+    """The query, stripped; InputError for empty, oversize or binary input."""
+    if text is None or not str(text).strip():
+        raise InputError(f"the {what} is empty; type a question, e.g. rag ask \"上海累计成立了多少家外资研发中心？\"")
+    text = str(text).strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise InputError(f"the {what} is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}. Ask a shorter question")
+    bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    if bad:
+        raise InputError(f"the {what} contains a control character ({bad.group(0)!r} at position {bad.start()}); remove it and try again")
+    return re.sub(r"\s+", " ", text)
+
+
+def question_type(text: str) -> str | None:
+    for name, pattern in _TYPE_RES:
+        if pattern.search(text):
+            return name
+    return None
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    text = resources.files("rag").joinpath("data/synonyms.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, alts = line.split("\t")[:2]
+            table[word.strip()] = alts.split()
+    return table
+
+
+SYNONYM_WEIGHT = 0.8
+SUBWORD_WEIGHT = 0.6
+SINGLE_CHAR_WEIGHT = 0.3
+
+
+def _with_synonyms(alternatives: list[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
+    table = synonyms()
+    out = dict(alternatives)
+    for token, weight in alternatives:
+        for alt in table.get(token, ()):
+            out.setdefault(alt, weight * SYNONYM_WEIGHT)
+    return tuple(out.items())
+
+
+def unit_class(text: str) -> str | None:
+    for name, pattern in _UNIT_QUESTION:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def analyze(text: str, translator=None, idf=None) -> QueryInfo:
+    """Analyse a validated query. translator turns its Latin part into Chinese terms;
+    idf(token) weights each group by how telling its best term is."""
+    lang = detect_lang(text)
+    doc_numbers = tuple(dict.fromkeys(filter(None, (normalize_doc_number(m.group(0)) for m in _DOCNO_FRAGMENT.finditer(text)))))
+    body = _DOCNO_FRAGMENT.sub(" ", text)  # a 文号 filters; its digits are not terms or years
+    zh_part = re.sub(rf"[^{CJK}0-9.%]+", " ", body) if lang == "en" else body
+    groups: list[TermGroup] = [TermGroup(_with_synonyms(list(g.alternatives)), g.weight, g.source) for g in plain_query(zh_part)]
+    # Concepts: a word and its pieces count once. Words the index has never seen stay in: they
+    # weigh against answering ("邮箱" in a corpus without e-mail addresses).
+    concepts: list[TermGroup] = [
+        TermGroup(_with_synonyms([(w, 1.0)] + [(s, SUBWORD_WEIGHT) for s in subs]), 1.0, w) for w, subs in words(_WHICH.sub(" ", zh_part))
+    ]
+    translated = False
+    if translator is not None and re.search(r"[A-Za-z]{2,}", body):
+        latin = re.sub(rf"[{CJK}]+", " ", body)
+        seen = {g.alternatives for g in groups}
+        for g in translator.translate(latin):
+            if g.alternatives not in seen:
+                groups.append(g)
+                concepts.append(g)
+                seen.add(g.alternatives)
+                translated = translated or any(not t.isascii() for t, _ in g.alternatives)
+    if idf is not None:
+        # a concept weighs what its best alternative tells: rare words more, weak translations less
+        def weighted(gs):
+            return [TermGroup(g.alternatives, g.weight * max(w * idf(t) for t, w in g.alternatives), g.source) for g in gs]
+
+        groups, concepts = weighted(groups), weighted(concepts)
+    # a lone Chinese character in a question is mostly a function or colloquial word (搞, 拿, 市)
+    concepts = [TermGroup(g.alternatives, g.weight * (SINGLE_CHAR_WEIGHT if len(g.source) == 1 else 1.0), g.source) for g in concepts]
+    norm = normalize(body)
+    years = tuple(dict.fromkeys(_YEAR_RE.findall(norm)))
+    numbers = tuple(n for n in dict.fromkeys(_NUMBER_RE.findall(norm)) if n not in years)
+    qtype = question_type(text)
+    unit = unit_class(text) if qtype == "number" else None
+    m = _COUNTER.search(text)
+    counter = m.group(1) if m and unit == "count" else None
+    return QueryInfo(text, lang, tuple(groups), qtype, years, numbers, doc_numbers, translated, tuple(concepts), unit, counter)

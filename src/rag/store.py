@@ -1,0 +1,402 @@
+"""The index on disk: a directory holding a manifest beside the data of every channel.
+
+    index/
+      manifest.json        schema, settings, model and dimension (or none), corpus hash, counts
+      documents.jsonl      one reply per line: metadata, repaired text, blocks
+      chunks.jsonl         one passage per line; offsets index into the document text
+      lexical/             BM25 arrays (.npy) and vocabulary (bm25s layout)
+      crosslingual.json    English → Chinese dictionary restricted to this index's words
+      dense.faiss          FAISS inner-product index (when the dense channel is on)
+      embeddings.npy       passage vectors, reused by content hash on the next build
+      embedding_keys.json  the content hash of each row of embeddings.npy
+
+No pickles: JSON, JSON Lines (UTF-8, real characters), NumPy arrays and FAISS's own format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rag.chunking import CHUNKER_VERSION, chunk_corpus
+from rag.config import Config
+from rag.crosslingual import Translator, build_dictionary
+from rag.crosslingual import FILENAME as DICT_FILE
+from rag.dense import FILENAME as DENSE_FILE
+from rag.dense import DenseIndex
+from rag.errors import CorpusError, IndexProblem, InputError, ModelUnavailable
+from rag.lexical import LexicalIndex
+from rag.loader import corpus_files, normalize_doc_number, parse_corpus, read_corpus
+from rag.text import add_words
+from rag.types import Chunk, Document, content_hash
+
+SCHEMA_VERSION = 1
+TOKENIZER_VERSION = 1
+MANIFEST = "manifest.json"
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _glossary_hash() -> str:
+    from importlib import resources
+
+    return hashlib.sha1(resources.files("rag").joinpath("data/glossary.tsv").read_bytes()).hexdigest()[:12]
+
+
+def fingerprint(corpus_dir: str | Path) -> str:
+    """Cheap identity of the corpus files (names, sizes, modification times) for staleness checks."""
+    root = Path(corpus_dir)
+    h = hashlib.sha1()
+    for p in corpus_files(root):
+        st = p.stat()
+        h.update(f"{p.relative_to(root)}\x1f{st.st_size}\x1f{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def read_manifest(index_dir: str | Path) -> dict | None:
+    path = Path(index_dir) / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise IndexProblem(f"{path} is damaged ({e}); run `rag index --force` to rebuild the index") from None
+
+
+def _settings(config: Config) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "chunker_version": CHUNKER_VERSION,
+        "tokenizer_version": TOKENIZER_VERSION,
+        "chunk_size": config.chunk_size,
+        "glossary": _glossary_hash(),
+    }
+
+
+@dataclass
+class BuildReport:
+    index_dir: str
+    documents: int = 0
+    chunks: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    embedded: int = 0
+    reused: int = 0
+    dense: bool = False
+    dense_reason: str = ""
+    up_to_date: bool = False
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def build_index(config: Config, embedder=None, force: bool = False, progress: bool = False, log=_stderr) -> BuildReport:
+    """Build or update the index of config.corpus_dir in config.index_dir.
+
+    Unchanged corpus and settings → nothing is rebuilt. Otherwise every channel is rebuilt from the
+    documents, and passage embeddings whose content hash is already stored are reused. Files that
+    cannot be read are skipped and listed in report.errors."""
+    started = time.time()
+    index_dir = Path(config.index_dir)
+    report = BuildReport(str(index_dir))
+    old = None
+    try:
+        old = read_manifest(index_dir)
+    except IndexProblem:
+        old = None
+
+    raws = read_corpus(config.corpus_dir, on_error=report.errors.append)
+    corpus_hash = content_hash(*(f"{rel}\x1e{text}" for rel, text in raws), length=16)
+    settings = _settings(config)
+
+    want_dense = embedder is not None or config.model is not None
+    if embedder is None and config.model is not None:
+        from rag.embedding import SentenceTransformerEmbedder
+
+        embedder = SentenceTransformerEmbedder(config.model, config.device)
+    if want_dense:
+        try:
+            embedder.warm_up() if hasattr(embedder, "warm_up") else None
+        except ModelUnavailable as e:
+            report.dense_reason = str(e)
+            embedder = None
+    else:
+        report.dense_reason = "turned off (RAG_MODEL=none)"
+
+    if (
+        not force
+        and old is not None
+        and old.get("settings") == settings
+        and old.get("corpus_hash") == corpus_hash
+        and old.get("dense", {}).get("signature") == (embedder.signature if embedder else None)
+        and not report.errors
+    ):
+        report.up_to_date = True
+        report.documents = old["counts"]["documents"]
+        report.chunks = old["counts"]["chunks"]
+        report.dense = embedder is not None
+        report.reused = report.chunks if embedder else 0
+        report.seconds = time.time() - started
+        if old.get("fingerprint") != fingerprint(config.corpus_dir):  # touched but identical content
+            old["fingerprint"] = fingerprint(config.corpus_dir)
+            (index_dir / MANIFEST).write_text(json.dumps(old, ensure_ascii=False, indent=2), encoding="utf-8")
+        return report
+
+    docs = parse_corpus(raws, on_error=report.errors.append)
+    for doc in docs:
+        report.warnings.extend(doc.warnings)
+    if not docs:
+        raise CorpusError(f"no readable document in {config.corpus_dir}: " + "; ".join(report.errors))
+
+    old_docs = {d["path"]: d.get("hash") for d in (old or {}).get("documents", [])}
+    doc_hashes = {rel: content_hash(text) for rel, text in raws}
+    for d in docs:
+        if d.path not in old_docs:
+            report.added.append(d.path)
+        elif old_docs[d.path] != doc_hashes[d.path]:
+            report.changed.append(d.path)
+    report.removed = sorted(set(old_docs) - {d.path for d in docs})
+
+    user_words = sorted({n for d in docs for n in d.addressees} | _contact_names(docs))
+    add_words(user_words)
+    chunks = chunk_corpus(docs, config.chunk_size)
+    texts = [c.indexed_text for c in chunks]
+    lexical = LexicalIndex.build(texts)
+    dictionary = build_dictionary(set(lexical.vocab))
+
+    tmp = index_dir.parent / f".{index_dir.name}.building"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    dense_meta: dict = {"on": False, "model": None, "dimension": None, "signature": None, "requested": config.model, "reason": report.dense_reason}
+    if embedder is not None:
+        vectors, reused = _embed(embedder, texts, index_dir, config.batch_size, progress)
+        report.embedded, report.reused = len(texts) - reused, reused
+        keys = [content_hash(embedder.signature, t) for t in texts]
+        np.save(tmp / "embeddings.npy", vectors, allow_pickle=False)
+        (tmp / "embedding_keys.json").write_text(json.dumps(keys), encoding="utf-8")
+        DenseIndex.build(vectors).save(tmp)
+        dense_meta = {"on": True, "model": embedder.model_id, "dimension": int(vectors.shape[1]), "signature": embedder.signature, "requested": config.model, "reason": ""}
+        report.dense = True
+
+    _write_jsonl(tmp / "documents.jsonl", [d.to_dict() for d in docs])
+    _write_jsonl(tmp / "chunks.jsonl", [c.to_dict() for c in chunks])
+    lexical.save(tmp)
+    Translator.save(dictionary, tmp)
+    manifest = {
+        "schema_version": SCHEMA_VERSION,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "corpus_dir": str(Path(config.corpus_dir).resolve()),
+        "corpus_hash": corpus_hash,
+        "fingerprint": fingerprint(config.corpus_dir),
+        "settings": settings,
+        "channels": ["lexical", "crosslingual"] + (["dense"] if dense_meta["on"] else []),
+        "dense": dense_meta,
+        "user_words": user_words,
+        "counts": {"documents": len(docs), "chunks": len(chunks), "footer_chunks": sum(c.kind == "footer" for c in chunks), "vocabulary": len(lexical.vocab)},
+        "documents": [{"path": d.path, "doc_id": d.doc_id, "hash": doc_hashes[d.path]} for d in docs],
+    }
+    (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    _swap_in(tmp, index_dir)
+    report.documents, report.chunks = len(docs), len(chunks)
+    report.seconds = time.time() - started
+    return report
+
+
+def _contact_names(docs: list[Document]) -> set[str]:
+    import re
+
+    names = set()
+    for d in docs:
+        for m in re.finditer(r"联系人(?:姓名)?[：:]\s*([\u4e00-\u9fff]{2,4})", d.text):
+            names.add(m.group(1))
+    return names
+
+
+def _embed(embedder, texts: list[str], index_dir: Path, batch_size: int, progress: bool) -> tuple[np.ndarray, int]:
+    """Vectors for texts, reusing stored ones with the same content hash. Returns (vectors, reused)."""
+    keys = [content_hash(embedder.signature, t) for t in texts]
+    stored: dict[str, np.ndarray] = {}
+    try:
+        old_keys = json.loads((index_dir / "embedding_keys.json").read_text(encoding="utf-8"))
+        old_vectors = np.load(index_dir / "embeddings.npy", allow_pickle=False)
+        if len(old_keys) == len(old_vectors):
+            stored = dict(zip(old_keys, old_vectors))
+    except (OSError, ValueError):
+        pass
+    missing = [i for i, k in enumerate(keys) if k not in stored]
+    fresh = np.zeros((0, 0), dtype=np.float32)
+    if missing:
+        from tqdm import tqdm
+
+        with tqdm(total=len(missing), desc="embedding passages", unit="passage", disable=not progress, file=sys.stderr) as bar:
+            fresh = embedder.embed_documents([texts[i] for i in missing], batch_size, progress=bar.update)
+    dim = fresh.shape[1] if missing else len(next(iter(stored.values())))
+    vectors = np.zeros((len(texts), dim), dtype=np.float32)
+    for row, i in enumerate(missing):
+        vectors[i] = fresh[row]
+    for i, k in enumerate(keys):
+        if k in stored:
+            vectors[i] = stored[k]
+    return vectors, len(texts) - len(missing)
+
+
+def _swap_in(tmp: Path, index_dir: Path) -> None:
+    """Replace the index's files with the freshly built ones; the manifest goes last."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    ours = {MANIFEST, "documents.jsonl", "chunks.jsonl", LexicalIndex.DIRNAME, DICT_FILE, DENSE_FILE, "embeddings.npy", "embedding_keys.json"}
+    (index_dir / MANIFEST).unlink(missing_ok=True)
+    for name in ours - {MANIFEST}:
+        target = index_dir / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+        if (tmp / name).exists():
+            os.replace(tmp / name, target)
+    os.replace(tmp / MANIFEST, index_dir / MANIFEST)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+@dataclass
+class OpenIndex:
+    """An index loaded for querying."""
+
+    path: Path
+    manifest: dict
+    documents: list[Document]
+    chunks: list[Chunk]
+    lexical: LexicalIndex
+    translator: Translator | None
+    dense: DenseIndex | None = None
+    embedder: object = None
+    notices: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.by_id = {d.doc_id: d for d in self.documents}
+        self.doc_ids = set(self.by_id)
+        self._chunks_by_doc: dict[str, list[Chunk]] = {}
+        for c in self.chunks:
+            self._chunks_by_doc.setdefault(c.doc_id, []).append(c)
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        return self._chunks_by_doc.get(doc_id, [])
+
+    def document(self, doc_id: str) -> Document:
+        return self.by_id[doc_id]
+
+    def resolve_doc(self, value: str) -> str:
+        """The doc_id for a 文号 as the user typed it (brackets and spaces may vary)."""
+        value = str(value).strip()
+        if value in self.by_id:
+            return value
+        normalized = normalize_doc_number(value)
+        if normalized in self.by_id:
+            return normalized
+        known = "、".join(sorted(self.by_id))
+        raise InputError(f"unknown 文号 {value!r}; documents in the index: {known}")
+
+
+def open_index(config: Config, embedder=None, build: bool = True, progress: bool = False, log=_stderr) -> OpenIndex:
+    """Open config.index_dir, building or updating it first when build is true and the corpus changed.
+
+    Refuses an index whose schema, model or dimension does not match, saying what to run."""
+    index_dir = Path(config.index_dir)
+    manifest = read_manifest(index_dir)
+    if manifest is not None and manifest.get("schema_version") != SCHEMA_VERSION:
+        raise IndexProblem(
+            f"the index at {index_dir} has schema version {manifest.get('schema_version')} but this version of rag reads "
+            f"version {SCHEMA_VERSION}; run `rag index --force` to rebuild it"
+        )
+    model_id = embedder.model_id if embedder is not None else config.model
+    if manifest is not None:
+        dense = manifest.get("dense", {})
+        if dense.get("on") and model_id is not None and dense.get("model") != model_id:
+            raise IndexProblem(
+                f"the index at {index_dir} holds embeddings from {dense.get('model')} (dimension {dense.get('dimension')}) "
+                f"but the configured model is {model_id}; run `rag index` to re-embed with {model_id}, "
+                f"or set RAG_MODEL={dense.get('model')}"
+            )
+    if build:
+        stale = manifest is None
+        if not stale:
+            try:
+                stale = manifest.get("fingerprint") != fingerprint(config.corpus_dir) or manifest.get("settings") != _settings(config)
+            except CorpusError:
+                stale = False  # the corpus is gone: serve the index as built
+        if stale:
+            log("building the index (first use or corpus changed)…" if manifest is None else "the corpus changed since the index was built; updating it…")
+            report = build_index(config, embedder=embedder, progress=progress, log=log)
+            for message in report.errors:
+                log(f"error: {message}")
+            manifest = read_manifest(index_dir)
+    if manifest is None:
+        raise IndexProblem(f"no index at {index_dir}; run `rag index` (it reads the corpus from {config.corpus_dir})")
+
+    for name in ("documents.jsonl", "chunks.jsonl", DICT_FILE):
+        if not (index_dir / name).exists():
+            raise IndexProblem(f"the index at {index_dir} is incomplete ({name} is missing); run `rag index --force`")
+    add_words(manifest.get("user_words", []))
+    documents = [Document.from_dict(d) for d in _read_jsonl(index_dir / "documents.jsonl")]
+    chunks = [Chunk.from_dict(c) for c in _read_jsonl(index_dir / "chunks.jsonl")]
+    lexical = LexicalIndex.load(index_dir)
+    translator = Translator.load(index_dir, lexical.vocab)
+    opened = OpenIndex(index_dir, manifest, documents, chunks, lexical, translator)
+
+    dense = manifest.get("dense", {})
+    if dense.get("on") and model_id is not None:
+        opened.dense = DenseIndex.load(index_dir)
+        if embedder is None:
+            from rag.embedding import SentenceTransformerEmbedder
+
+            embedder = SentenceTransformerEmbedder(model_id, config.device)
+        opened.embedder = _checked(embedder, dense, index_dir)
+    elif model_id is None:
+        opened.notices.append("dense channel off: turned off by configuration (RAG_MODEL=none); search uses the lexical channels")
+    else:
+        reason = dense.get("reason") or "the index was built without it"
+        opened.notices.append(f"dense channel off: {reason}. Search uses the lexical channels; run `rag index` once the model is available")
+    return opened
+
+
+class _checked:
+    """Wraps an embedder: the first query verifies its dimension against the index's."""
+
+    def __init__(self, embedder, dense: dict, index_dir: Path):
+        self._embedder, self._dense, self._index_dir, self._ok = embedder, dense, index_dir, False
+        self.model_id = embedder.model_id
+
+    def embed_query(self, text: str) -> np.ndarray:
+        vector = self._embedder.embed_query(text)
+        if not self._ok:
+            if len(vector) != self._dense["dimension"]:
+                raise IndexProblem(
+                    f"the model {self.model_id} makes {len(vector)}-dimensional vectors but the index at {self._index_dir} "
+                    f"holds {self._dense['dimension']}-dimensional ones; run `rag index --force` to re-embed"
+                )
+            self._ok = True
+        return vector

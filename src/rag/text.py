@@ -1,0 +1,153 @@
+"""Text primitives shared by every stage: normalisation, sentences, tokens, language."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{CJK}]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+
+# Sentence ends. A closing quote or bracket right after the mark stays with its sentence.
+SENTENCE_END = "。！？!?；;"
+_SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}\n]*(?:[{SENTENCE_END}]+[”’」』）)\"']*|\n|$)")
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Function words and question words: they carry no topic, so they do not count as matches.
+ZH_STOPWORDS = frozenset(
+    """的 了 和 与 及 或 等 是 在 对 为 把 被 从 向 以 于 之 其 这 那 这些 那些 该 各 有 有关 相关 中 上 下
+    也 都 就 还 又 并 并且 而 而且 但 但是 如 如何 怎么 怎样 什么 哪 哪个 哪些 哪里 哪儿 哪一 哪年 哪一年 哪家 哪位
+    谁 多少 几 几个 几家 几项 吗 呢 吧 啊 么 请问 请 是否 是不是 能否 已 已经 将 会 要 个 家 项 位 所 年 月 日
+    我 我们 你 您 您们 他 她 它 他们 通过 进行 开展 情况 方面 问题 目前 共 共有 一共 总共 到底 具体 主要 分别
+    有没有 没有 提到 提及 说 讲 答复 答复中 文件 哪份 哪些份 哪份答复 哪次 哪几个 哪几位 哪几家 哪几项 几位 什么样 怎样的
+    哪种 哪类 哪方面 第几 几号 编号 号码 日期 时间 哪天 名称 数量 数目 多大 多高 多久 提的 来着 一下 么样""".split()
+)
+
+EN_STOPWORDS = frozenset(
+    """a an the of in on at to for from by with about into over under as and or but not no nor is are was were be
+    been being am do does did doing have has had having it its this that these those there here what which who whom
+    whose when where why how many much what's whats is's s i me my we our you your he she they them their his her
+    can could should would will shall may might must any some all each every both either neither than then so such
+    very also just only more most other same own too up down out off again further once per according reply replies
+    document documents say says said mention mentions mentioned tell give given number amount total listed named
+    called addressed addressee stated describe described answer answered answers replied respond responded""".split()
+)
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width → half-width), lower case, control characters removed."""
+    return _CONTROL_RE.sub(" ", unicodedata.normalize("NFKC", text)).lower()
+
+
+def squash(text: str) -> str:
+    """Text with all whitespace removed: for containment checks that must ignore spacing."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def cjk_ratio(text: str) -> float:
+    letters = len(_CJK_RE.findall(text)) + len(_LATIN_RE.findall(text))
+    return len(_CJK_RE.findall(text)) / letters if letters else 0.0
+
+
+def detect_lang(text: str) -> str:
+    """"zh" when Chinese characters make up a real part of the letters, else "en"."""
+    return "zh" if cjk_ratio(text) >= 0.2 else "en"
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK_RE.match(ch))
+
+
+def sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """[start, end) spans of the sentences of text (shifted by offset), whitespace trimmed."""
+    spans = []
+    for m in _SENTENCE_RE.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s + offset, e + offset))
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def add_words(words) -> None:
+    """Teach the segmenter words it would split (names from document metadata: 李琛浩 not 李琛/浩).
+    The index stores these words so queries are segmented the same way as passages."""
+    jb = _jieba()
+    for w in words:
+        if w and len(w) >= 2:
+            jb.add_word(w, freq=1000)
+
+
+_TOKEN_OK = re.compile(rf"[{CJK}a-z0-9]")
+_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=None)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def tokenize(text: str) -> list[str]:
+    """Index/query tokens: jieba search-mode words (whole words and their sub-words), Latin words
+    lower-cased and stemmed, numbers kept verbatim (4.2% also yields 4.2). Stopwords dropped."""
+    out: list[str] = []
+    for tok in _jieba().cut_for_search(normalize(text)):
+        tok = tok.strip()
+        if not tok or not _TOKEN_OK.search(tok) or tok in ZH_STOPWORDS:
+            continue
+        if tok.isascii():
+            if _NUMBER_RE.match(tok):
+                out.append(tok)
+                if tok.endswith("%"):
+                    out.append(tok[:-1])
+                continue
+            if tok in EN_STOPWORDS:
+                continue
+            tok = stem(tok) if tok.isalpha() else tok
+        out.append(tok)
+    return out
+
+
+def words(text: str) -> list[tuple[str, list[str]]]:
+    """Query words as a reader sees them (jieba's precise cut), each with its sub-words
+    (揭榜挂帅 → 揭榜, 挂帅): for judging how much of a question a sentence covers, a word and its
+    pieces are one concept, not several."""
+    out = []
+    jb = _jieba()
+    for w in jb.lcut(normalize(text)):
+        w = w.strip()
+        if not w or not _TOKEN_OK.search(w) or w in ZH_STOPWORDS or w in EN_STOPWORDS:
+            continue
+        if w.isascii() and w.isalpha():
+            w = stem(w)
+        subs = [t for t in jb.cut_for_search(w) if t != w and len(t) >= 2 and t not in ZH_STOPWORDS] if len(w) >= 3 else []
+        out.append((w, subs))
+    return out
+
+
+def tokenize_many(texts: list[str]) -> list[list[str]]:
+    return [tokenize(t) for t in texts]

@@ -324,12 +324,3 @@ def _mark(text: str, span: tuple[int, int] | None) -> str:
         return text
     s, e = span
     return f"{text[:s]}**{text[s:e]}**{text[e:]}"
-
-
-def key_text(answer: Answer) -> str | None:
-    """The marked span of the main citation: the short answer ("453 家")."""
-    if not answer.citations or not answer.citations[0].highlight:
-        return None
-    c = answer.citations[0]
-    s, e = c.highlight
-    return c.quote[s:e]

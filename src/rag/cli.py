@@ -153,14 +153,10 @@ def ask(question, corpus, index, model, doc, year, json_mode):
       rag ask "How many foreign R&D centres are there?" --json
       rag ask "联系人是谁？" --doc 沪科建复〔2024〕31号
     """
-    from rag.answer import key_text
-
     engine = _engine(_config(corpus, index, model), json_mode)
     answer = engine.ask(_read_query(question), doc=doc, year=year)
     if json_mode:
-        data = answer.to_dict()
-        data["key"] = key_text(answer)
-        _emit_json(data)
+        _emit_json(answer.to_dict())
         return
     if not answer.found:
         click.echo(answer.answer)
@@ -171,7 +167,7 @@ def ask(question, corpus, index, model, doc, year, json_mode):
             click.echo(f"  {h.rank}. {c.doc_number or c.doc_id}  {c.section_path or c.title}")
             click.echo("     " + (c.text[:160] + ("…" if len(c.text) > 160 else "")).replace("\n", " "))
         return
-    key = key_text(answer)
+    key = answer.key
     if key:
         click.echo(click.style(key, bold=True) + f"  ({answer.citations[0].doc_number})")
         click.echo()

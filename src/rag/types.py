@@ -190,11 +190,21 @@ class Answer:
     lang: str = "zh"
     notices: tuple[str, ...] = ()
 
+    @property
+    def key(self) -> str | None:
+        """The marked span of the main citation: the short answer ("453 家")."""
+        if not self.citations or not self.citations[0].highlight:
+            return None
+        c = self.citations[0]
+        s, e = c.highlight
+        return c.quote[s:e]
+
     def to_dict(self) -> dict:
         return {
             "question": self.question,
             "found": self.found,
             "answer": self.answer,
+            "key": self.key,
             "citations": [c.to_dict() for c in self.citations],
             "sources": [h.to_dict() for h in self.sources],
             "channels": list(self.channels),

@@ -11,7 +11,7 @@ and lists the nearest passages instead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.query import QueryInfo
 from rag.text import normalize, sentences, squash
@@ -22,6 +22,7 @@ MAX_MISSING = 0.3  # a single unmatched concept heavier than this share of the w
 EXTRA_RATIO = 0.85  # further sentences must reach this share of the best sentence's score
 MAX_SENTENCES = 3
 CONTEXT_CREDIT = 0.5  # a concept found only in the heading path or the reply's header
+METADATA_CONTEXT_CREDIT = 1.0  # … for a header or footer line (date, addressee, contact): it is about the reply itself
 PREVIOUS_CREDIT = 0.3  # a concept found only in the previous sentence ("平台上线以来" refers back)
 CLAUSE_MIN = 0.2  # a number, date or rank must sit in a clause that covers this much of the question
 BIGRAM_CREDIT = 0.4  # a word not found whole, but its character pairs are (产业区 ~ 产业先导区)
@@ -230,6 +231,15 @@ class Composer:
             self._contexts[doc_id] = normalize(" ".join(parts))
         return self._contexts[doc_id]
 
+    def _metadata_spans(self, doc_id: str) -> list[tuple[int, int]]:
+        """Spans of the reply's header and footer lines (in document offsets)."""
+        return [(b.start, b.end) for b in self.index.document(doc_id).blocks if b.role in ("header", "footer")]
+
+    def _is_label(self, doc_id: str, text: str) -> bool:
+        """A line that only names the reply or its issuer: never an answer by itself."""
+        d = self.index.document(doc_id)
+        return text.strip() in {d.doc_number, d.issuer, d.doc_id}
+
     def score_sentences(self, info: QueryInfo, hits: list[Hit], scoped: bool = False) -> list[Scored]:
         """Every candidate sentence, best first. scoped: the question names its reply (by 文号 or
         filter), so a question with nothing left but its type ("Who is it addressed to?") is
@@ -239,10 +249,15 @@ class Composer:
         for chunk, rank in self.candidates(hits):
             context = normalize(chunk.section_path) + " " + self._doc_context(chunk.doc_id)
             chunk_norm = normalize(chunk.text)
+            metadata = self._metadata_spans(chunk.doc_id)
             previous = ""
             for s, e in sentences(chunk.text):
                 raw = chunk.text[s:e]
+                if self._is_label(chunk.doc_id, raw):
+                    continue
                 text = normalize(raw)
+                at = chunk.start + s
+                context_credit = METADATA_CONTEXT_CREDIT if any(a <= at < b for a, b in metadata) else CONTEXT_CREDIT
                 before = previous
                 previous = text
                 covered, missing, anchors = 0.0, 0.0, []
@@ -250,7 +265,7 @@ class Composer:
                     credit, where = _credit(g, text)
                     anchors.extend(where)
                     if credit < 1.0:
-                        credit = max(credit, CONTEXT_CREDIT * _credit(g, context)[0], PREVIOUS_CREDIT * _credit(g, before)[0])
+                        credit = max(credit, context_credit * _credit(g, context)[0], PREVIOUS_CREDIT * _credit(g, before)[0])
                     covered += credit * g.weight
                     if credit == 0.0:
                         missing = max(missing, g.weight / total)
@@ -273,7 +288,7 @@ class Composer:
     def answers(self, best: Scored, info: QueryInfo) -> bool:
         if best.coverage < MIN_COVERAGE or best.missing > MAX_MISSING:
             return False
-        if info.qtype in ("number", "date", "phone", "rank") and not best.typed:
+        if info.qtype and not best.typed:  # "how many" needs a number, "who" a name or a body
             return False
         return True
 
@@ -299,6 +314,14 @@ class Composer:
             if multi and any(c.chunk.doc_id == s.chunk.doc_id for c in chosen):
                 continue  # one sentence per reply when the question asks which replies
             chosen.append(s)
+        for extra in info.qtypes[1:]:  # "whom to contact, and at what number?": a line for each
+            for s in scored:
+                if s.coverage < MIN_COVERAGE or s.chunk.doc_id != best.chunk.doc_id or any(c.start == s.start for c in chosen):
+                    continue
+                span = _key_span(extra, s.text, [], self.known_names)
+                if span:
+                    chosen.append(replace(s, span=span[:2], typed=True))
+                    break
         citations = tuple(self._cite(s) for s in chosen)
         lines = [f"“{_mark(s.text, s.span)}”（{c.doc_number}）" for s, c in zip(chosen, citations)]
         return Answer(info.text, True, "\n".join(lines), citations, tuple(hits), channels, info.lang, tuple(notices))

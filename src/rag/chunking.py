@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from rag.types import Block, Chunk, Document, make_chunk_id
 
-CHUNKER_VERSION = 3
+CHUNKER_VERSION = 4
 
 # Split points, best first. Each zero-width pattern cuts after the mark and after any closing
 # quote that belongs to the sentence, so no piece starts with a stray ” or ）.
@@ -65,30 +65,27 @@ def _group_key(block: Block) -> tuple:
 
 def chunk_document(doc: Document, cap: int = 600) -> list[Chunk]:
     """Chunks of one document, in reading order."""
-    groups: list[tuple[tuple, list[tuple[int, int]]]] = []
+    # (key, spans, only a heading line so far)
+    groups: list[tuple[tuple, list[tuple[int, int]], bool]] = []
     for block in doc.blocks:
         key = _group_key(block)
         spans = split_span(doc.text, block.start, block.end, cap)
         if groups and groups[-1][0] == key:
-            groups[-1][1].extend(spans)
+            groups[-1] = (key, groups[-1][1] + spans, False)
         else:
-            groups.append((key, list(spans)))
+            groups.append((key, list(spans), block.heading))
 
     # A heading line alone in its section opens its first subsection's chunk instead of
     # standing as a chunk of a dozen characters.
     merged: list[tuple[tuple, list[tuple[int, int]]]] = []
-    for key, spans in groups:
+    heading_only = False
+    for key, spans, is_heading in groups:
         prev = merged[-1] if merged else None
-        if (
-            prev is not None
-            and len(prev[1]) == 1
-            and prev[0][0] == key[0] == "body"
-            and key[1][: len(prev[0][1])] == prev[0][1]
-            and len(key[1]) > len(prev[0][1])
-        ):
+        if prev is not None and heading_only and key[0] == "body" and key[1][: len(prev[0][1])] == prev[0][1]:
             merged[-1] = (key, prev[1] + spans)
         else:
             merged.append((key, spans))
+        heading_only = is_heading
 
     chunks: list[Chunk] = []
     for (kind, section), spans in merged:

@@ -24,6 +24,7 @@ FILENAME = "crosslingual.json"
 VERSION = 2
 MAX_ALTERNATIVES = 8
 MAX_PHRASE = 5
+BACKOFF_WEIGHT = 0.3  # each word of a matched phrase, for passages that word it differently
 UNKNOWN_WEIGHT = 0.5  # an English word the dictionary cannot place counts half: it may be filler
 
 # Abbreviations a dictionary of words cannot see. Expanded before matching; the verbatim token is kept too.
@@ -222,6 +223,9 @@ class Translator:
 
     def translate(self, query: str) -> list[TermGroup]:
         """Term groups for the Latin part of query (Chinese parts are left to the caller)."""
+        return self._translate(self._words(query), MAX_PHRASE)
+
+    def _words(self, query: str) -> list[str]:
         words: list[str] = []
         for w in english_words(query):
             w = w[:-2] if w.endswith("'s") else w
@@ -229,7 +233,9 @@ class Translator:
                 words.extend(english_words(ABBREVIATIONS[w]))
             else:
                 words.append(w)
-        content = [w for w in words if w not in EN_STOPWORDS]
+        return [w for w in words if w not in EN_STOPWORDS]
+
+    def _translate(self, content: list[str], max_phrase: int) -> list[TermGroup]:
         groups: list[TermGroup] = []
         i = 0
         while i < len(content):
@@ -240,7 +246,7 @@ class Translator:
                 i += 1
                 continue
             matched = False
-            for n in range(min(MAX_PHRASE, len(content) - i), 0, -1):
+            for n in range(min(max_phrase, len(content) - i), 0, -1):
                 span = content[i:i + n]
                 key = english_key(" ".join(span))
                 if not key:
@@ -250,6 +256,9 @@ class Translator:
                     if stem(w) in self.vocab and n == 1:  # an English word the passages also use
                         alts = [(stem(w), 1.0)] + alts
                     groups.append(TermGroup(tuple(alts), 1.0, " ".join(span)))
+                    if n > 1:  # "share of GDP" → 比重, and GDP and share on their own, lightly
+                        for g in self._translate(span, 1):
+                            groups.append(TermGroup(g.alternatives, g.weight * BACKOFF_WEIGHT, g.source, backoff=True))
                     i += n
                     matched = True
                     break

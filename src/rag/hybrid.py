@@ -46,7 +46,7 @@ class Retriever:
 
     def analyze(self, query: str) -> QueryInfo:
         lex = self.index.lexical
-        return analyze(validate_query(query), self.index.translator, lex.idf)
+        return analyze(validate_query(query), self.index.translator, lex)
 
     def mask(self, doc: str | None = None, year: int | str | None = None) -> np.ndarray | None:
         """Passages allowed by the 文号 and year filters, or None when there is no filter."""

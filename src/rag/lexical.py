@@ -25,6 +25,7 @@ class TermGroup:
     alternatives: tuple[tuple[str, float], ...]
     weight: float = 1.0
     source: str = ""  # the query word(s) this group stands for
+    backoff: bool = False  # a word of a matched phrase: helps retrieval, is not a concept of its own
 
 
 def plain_query(text: str) -> list[TermGroup]:

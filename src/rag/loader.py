@@ -263,16 +263,16 @@ def parse_document(raw: str, path: str) -> Document:
         title = Path(path).stem
         warnings.append(f"{path}: no title line found; using the file name")
 
-    # (text, role, section, glue): glue joins a piece to the previous one in the document text.
-    pieces: list[tuple[str, str, tuple[str, ...], str]] = []
+    # (text, role, section, glue, heading): glue joins a piece to the previous one in the text.
+    pieces: list[tuple[str, str, tuple[str, ...], str, bool]] = []
     title_done = False
     for ln in header:
         if ln.text in title_lines:
             if not title_done:
-                pieces.append((title, "header", (), "\n\n"))
+                pieces.append((title, "header", (), "\n\n", False))
                 title_done = True
             continue
-        pieces.append((ln.text, "header", (), "\n\n"))
+        pieces.append((ln.text, "header", (), "\n\n", False))
 
     stack: list[tuple[int, str]] = []
     for para in _join_broken(body):
@@ -280,7 +280,7 @@ def parse_document(raw: str, path: str) -> Document:
             level = _numbering_level(para.text) or 1
             stack = [(lv, h) for lv, h in stack if lv < level]
             stack.append((level, _squeeze(para.text)))
-            pieces.append((para.text, "body", tuple(h for _, h in stack), "\n\n"))
+            pieces.append((para.text, "body", tuple(h for _, h in stack), "\n\n", True))
             continue
         base = tuple(h for _, h in stack)
         if _CLOSING.match(para.text):
@@ -297,18 +297,18 @@ def parse_document(raw: str, path: str) -> Document:
             else:
                 # a bold phrase inside a lead paragraph nests under the paragraph's own lead
                 section = base + ((para_lead,) if para_lead else ()) + (_lead(text, bold),)
-            pieces.append((text, "body", section, "" if k else "\n\n"))
+            pieces.append((text, "body", section, "" if k else "\n\n", False))
 
     for ln in footer:
-        pieces.append((ln.text, "footer", FOOTER_SECTION, "\n\n"))
+        pieces.append((ln.text, "footer", FOOTER_SECTION, "\n\n", False))
 
     out, blocks, pos = [], [], 0
-    for text, role, section, glue in pieces:
+    for text, role, section, glue, heading in pieces:
         if out:
             out.append(glue)
             pos += len(glue)
         out.append(text)
-        blocks.append(Block(pos, pos + len(text), role, section))
+        blocks.append(Block(pos, pos + len(text), role, section, heading))
         pos += len(text)
     doc_text = "".join(out)
 

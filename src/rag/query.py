@@ -19,12 +19,12 @@ MAX_QUERY_CHARS = 2000
 _TYPES = [
     ("phone", r"电话|联系方式|phone|telephone"),
     ("rank", r"排名|名次|排第|位列|第几位|\brank|\bplace[sd]? (?:in|on)\b"),
-    ("date", r"哪一年|哪年|何年|何时|什么时候|哪一天|哪天|日期|几月|哪个月|什么时间|多会儿|\bwhen\b|what year|which year|what date|what day|what month|since when|\bdated?\b"),
+    ("date", r"哪一年|哪年|何年|何时|什么时候|哪一天|哪天|日期|几月|哪个月|什么时间|多会儿|\bwhen\b|what year|which year|what date|what day|what month|since when|\bdated\b|\bdate of\b"),
     ("name", r"叫什么|什么名字|名称是什么|名字是什么|称为什么|what is the name|what's the name|what is it called|what was it called|called what"),
-    ("number", r"多少|(?<!哪)几[个家项所位次批种名条座类倍号]|第几号|编号|号码|数量|比重|比例|占比|百分之|金额|规模|总额|总量|多大|多高|how many|how much|what share|what percentage|what proportion|what fraction|number of|what percent|what amount|how large|how big|what number"),
+    ("number", r"多少|(?<!哪)几[个家项所位次批种名条座类倍号]|第几号|编号|号码|数量|比重|比例|占比|百分之|金额|规模|总额|总量|多大|多高|how many|how much|what share|what percentage|what proportion|what fraction|number of|what percent|what amount|how large|how big|what number|\btotal\b|\bbudget\b|\bamount\b|预算"),
     ("person", r"谁|哪位|哪几位|姓名|名字|联系人|\bwho\b|\bwhom\b|\bwhose\b|contact person|name of|addressed to"),
     ("place", r"哪里|哪儿|在哪(?![次个些一位年天家所])|何地|哪个区|哪个新城|哪些新城|什么地方|地址|位于|\bwhere\b|which district|which new town|which city|address|located"),
-    ("org", r"哪个单位|哪些单位|哪家|哪个机构|哪些机构|什么机构|哪所|哪些高校|哪个部门|哪些部门|哪些企业|哪个实验室|哪些实验室|which organi[sz]ation|which institution|which compan|which universit|which lab|which department|which agenc|which enterprise"),
+    ("org", r"哪个单位|哪些单位|哪[一两二三四五六七八九十几]?家|哪个机构|哪些机构|什么机构|哪所|哪些高校|哪个部门|哪些部门|哪些企业|哪个实验室|哪些实验室|which organi[sz]ation|which institution|which compan|which universit|which lab|which department|which agenc|which enterprise"),
 ]
 # The kind of quantity a number question asks for: a span of another kind does not answer it.
 UNIT_CLASSES = {
@@ -60,6 +60,7 @@ class QueryInfo:
     concepts: tuple[TermGroup, ...] = ()  # what a sentence must cover to answer: one group per word
     unit: str | None = None  # count, money, percent or serial, for number questions
     counter: str | None = None  # the measure word asked for: 多少家 → 家
+    qtypes: tuple[str, ...] = ()  # every type asked for, qtype first
 
     @property
     def weight(self) -> float:
@@ -79,11 +80,15 @@ def validate_query(text: str, what: str = "query") -> str:
     return re.sub(r"\s+", " ", text)
 
 
+def question_types(text: str) -> tuple[str, ...]:
+    """Every kind of answer the question asks for, the main one first
+    ("Who should I contact, and on what phone number?" → phone, person)."""
+    return tuple(name for name, pattern in _TYPE_RES if pattern.search(text))
+
+
 def question_type(text: str) -> str | None:
-    for name, pattern in _TYPE_RES:
-        if pattern.search(text):
-            return name
-    return None
+    types = question_types(text)
+    return types[0] if types else None
 
 
 @lru_cache(maxsize=1)
@@ -97,7 +102,15 @@ def synonyms() -> dict[str, list[str]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    text = resources.files("rag").joinpath("data/function_words.txt").read_text(encoding="utf-8")
+    return frozenset(w for w in text.splitlines() if w and not w.startswith("#"))
+
+
 SYNONYM_WEIGHT = 0.8
+OOV_FUNCTION_WEIGHT = 0.25  # a question word no reply uses, of a function-like kind (为了, 打算): phrasing
+QUOTED_WEIGHT = 2.0  # a phrase the asker put in quotes must be there, as written
 SUBWORD_WEIGHT = 0.6
 SINGLE_CHAR_WEIGHT = 0.3
 
@@ -118,9 +131,10 @@ def unit_class(text: str) -> str | None:
     return None
 
 
-def analyze(text: str, translator=None, idf=None) -> QueryInfo:
-    """Analyse a validated query. translator turns its Latin part into Chinese terms;
-    idf(token) weights each group by how telling its best term is."""
+def analyze(text: str, translator=None, lexicon=None) -> QueryInfo:
+    """Analyse a validated query. translator turns its Latin part into Chinese terms; lexicon
+    (the lexical index: idf(term), `term in lexicon`) weights each group by how telling its best
+    term is."""
     lang = detect_lang(text)
     doc_numbers = tuple(dict.fromkeys(filter(None, (normalize_doc_number(m.group(0)) for m in _DOCNO_FRAGMENT.finditer(text)))))
     body = _DOCNO_FRAGMENT.sub(" ", text)  # a 文号 filters; its digits are not terms or years
@@ -131,6 +145,10 @@ def analyze(text: str, translator=None, idf=None) -> QueryInfo:
     concepts: list[TermGroup] = [
         TermGroup(_with_synonyms([(w, 1.0)] + [(s, SUBWORD_WEIGHT) for s in subs]), 1.0, w) for w, subs in words(_WHICH.sub(" ", zh_part))
     ]
+    # “上海基地”: a quoted phrase is matched whole
+    for quoted in re.findall(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]", zh_part):
+        q = normalize(quoted)
+        concepts.append(TermGroup(((q, 1.0),), QUOTED_WEIGHT, q))
     translated = False
     if translator is not None and re.search(r"[A-Za-z]{2,}", body):
         latin = re.sub(rf"[{CJK}]+", " ", body)
@@ -138,22 +156,32 @@ def analyze(text: str, translator=None, idf=None) -> QueryInfo:
         for g in translator.translate(latin):
             if g.alternatives not in seen:
                 groups.append(g)
-                concepts.append(g)
+                if not g.backoff:
+                    concepts.append(g)
                 seen.add(g.alternatives)
                 translated = translated or any(not t.isascii() for t, _ in g.alternatives)
-    if idf is not None:
+    if lexicon is not None:
         # a concept weighs what its best alternative tells: rare words more, weak translations less
         def weighted(gs):
-            return [TermGroup(g.alternatives, g.weight * max(w * idf(t) for t, w in g.alternatives), g.source) for g in gs]
+            return [TermGroup(g.alternatives, g.weight * max(w * lexicon.idf(t) for t, w in g.alternatives), g.source, g.backoff) for g in gs]
 
         groups, concepts = weighted(groups), weighted(concepts)
+        fw = function_words()
+        concepts = [
+            TermGroup(g.alternatives, g.weight * OOV_FUNCTION_WEIGHT, g.source)
+            if g.source in fw and not any(t in lexicon for t, _ in g.alternatives) else g
+            for g in concepts
+        ]
+    # a year is a constraint the evidence must meet (checked apart), not a term it covers
+    concepts = [g for g in concepts if not _YEAR_RE.fullmatch(g.source)]
     # a lone Chinese character in a question is mostly a function or colloquial word (搞, 拿, 市)
     concepts = [TermGroup(g.alternatives, g.weight * (SINGLE_CHAR_WEIGHT if len(g.source) == 1 else 1.0), g.source) for g in concepts]
     norm = normalize(body)
     years = tuple(dict.fromkeys(_YEAR_RE.findall(norm)))
     numbers = tuple(n for n in dict.fromkeys(_NUMBER_RE.findall(norm)) if n not in years)
-    qtype = question_type(text)
+    qtypes = question_types(text)
+    qtype = qtypes[0] if qtypes else None
     unit = unit_class(text) if qtype == "number" else None
     m = _COUNTER.search(text)
     counter = m.group(1) if m and unit == "count" else None
-    return QueryInfo(text, lang, tuple(groups), qtype, years, numbers, doc_numbers, translated, tuple(concepts), unit, counter)
+    return QueryInfo(text, lang, tuple(groups), qtype, years, numbers, doc_numbers, translated, tuple(concepts), unit, counter, qtypes)

@@ -27,6 +27,7 @@ class Block:
     end: int
     role: str
     section: tuple[str, ...] = ()
+    heading: bool = False  # a heading on a line of its own (一、相关工作情况)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Document:
 
     def to_dict(self, with_text: bool = True) -> dict:
         d = asdict(self)
-        d["blocks"] = [[b.start, b.end, b.role, list(b.section)] for b in self.blocks]
+        d["blocks"] = [[b.start, b.end, b.role, list(b.section), b.heading] for b in self.blocks]
         d["addressees"] = list(self.addressees)
         d["warnings"] = list(self.warnings)
         if not with_text:
@@ -86,7 +87,7 @@ class Document:
     @classmethod
     def from_dict(cls, d: dict) -> Document:
         d = dict(d)
-        d["blocks"] = tuple(Block(s, e, r, tuple(sec)) for s, e, r, sec in d.get("blocks", ()))
+        d["blocks"] = tuple(Block(s, e, r, tuple(sec), bool(h)) for s, e, r, sec, h in d.get("blocks", ()))
         d["addressees"] = tuple(d.get("addressees", ()))
         d["warnings"] = tuple(d.get("warnings", ()))
         return cls(**d)

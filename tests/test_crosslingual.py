@@ -1,0 +1,61 @@
+import pytest
+
+from rag.crosslingual import Translator, american, build_dictionary, english_key
+from rag.text import tokenize
+
+
+@pytest.fixture(scope="module")
+def translator(engine):
+    return engine.index.translator
+
+
+def alternatives(groups):
+    return {t for g in groups for t, _ in g.alternatives}
+
+
+def test_british_spelling_and_stems_meet_american_glosses():
+    assert american("centres") == "centers" and american("organisation") == "organization"
+    assert english_key("foreign R&D centres") == english_key("foreign r&d center")
+    assert english_key("to research and develop") == english_key("research and development")
+
+
+def test_headline_question_reaches_the_chinese_phrase(translator):
+    groups = translator.translate("How many foreign R&D centres are there?")
+    assert "外资研发中心" in alternatives(groups)
+
+
+def test_abbreviations_expand_unless_the_passages_use_them(translator):
+    assert "研发" in alternatives(translator.translate("R&D"))
+    assert "研发经费" in alternatives(translator.translate("R&D spending"))  # a glossary phrase, whole
+    gdp = translator.translate("share of GDP")
+    assert "gdp" in alternatives(gdp)  # the replies write "GDP"
+    assert "国内" not in alternatives(gdp)
+
+
+def test_names_and_places_by_pinyin(translator):
+    assert "李琛浩" in alternatives(translator.translate("the reply to Li Chenhao"))
+    assert "杨守业" in alternatives(translator.translate("Yang Shouye"))
+    assert "嘉定" in alternatives(translator.translate("Jiading new town"))
+
+
+def test_numbers_and_latin_tokens_stay_verbatim(translator):
+    groups = translator.translate("6G research in 2022")
+    assert {"6g", "2022"} <= alternatives(groups)
+
+
+def test_words_the_corpus_lacks_weigh_by_how_specific_they_are(translator):
+    unicorn = translator.translate("unicorn")[0]
+    away = translator.translate("away")[0]
+    assert unicorn.alternatives == (("unicorn", 1.0),) and away.alternatives == (("away", 1.0),)  # nothing in the index
+    assert unicorn.weight > 2 * away.weight  # a specific word says more than a common one
+
+
+def test_dictionary_is_restricted_to_the_vocabulary():
+    data = build_dictionary({"研发", "中心", "外资"})
+    vocab = {"研发", "中心", "外资"}
+    words = {zh for alts in data["exact"].values() for zh, _ in alts}
+    assert "研发中心" in words  # a glossary phrase made of index words
+    assert all(w in vocab or set(tokenize(w)) <= vocab for w in words)
+    assert "研发" in {zh for zh, _ in data["exact"][english_key("research and development")]}
+    t = Translator(data, {"研发", "中心", "外资"})
+    assert "研发" in alternatives(t.translate("research and development center"))

@@ -1,0 +1,51 @@
+import numpy as np
+
+from rag.lexical import LexicalIndex, TermGroup, plain_query
+
+TEXTS = ["外资研发中心累计成立453家", "研发经费支出占GDP比重", "外国专家来访", "高新技术企业突破2.2万家"]
+
+
+def test_plain_query_counts_each_token_once():
+    groups = plain_query("研发 研发 中心")
+    assert [g.alternatives[0][0] for g in groups] == ["研发", "中心"]
+
+
+def test_a_group_scores_its_best_alternative_not_the_sum():
+    lex = LexicalIndex.build(TEXTS)
+    one = lex.score([TermGroup((("外资", 1.0),))])
+    both = lex.score([TermGroup((("外资", 1.0), ("外国", 1.0)))])
+    assert both[0] == one[0]  # max, not sum
+    assert both[2] > 0  # the alternative found passage 2
+
+
+def test_weights_scale_alternatives():
+    lex = LexicalIndex.build(TEXTS)
+    full = lex.score([TermGroup((("外国", 1.0),))])[2]
+    half = lex.score([TermGroup((("外国", 0.5),))])[2]
+    assert np.isclose(half, full / 2)
+
+
+def test_phrases_match_only_where_all_parts_occur():
+    lex = LexicalIndex.build(TEXTS)
+    scores = lex.token_scores("外资研发中心")
+    assert scores[0] > 0 and scores[1] == 0  # passage 1 has 研发 but not 外资
+    assert lex.idf("外资研发中心") >= lex.idf("研发")
+
+
+def test_search_is_deterministic_and_respects_the_mask(tmp_path):
+    lex = LexicalIndex.build(TEXTS)
+    q = plain_query("研发")
+    assert [i for i, _ in lex.search(q, 5)] == [1, 0] or [i for i, _ in lex.search(q, 5)] == [0, 1]
+    mask = np.array([False, True, True, True])
+    assert [i for i, _ in lex.search(q, 5, mask)] == [1]
+    assert lex.search(plain_query("量子"), 5) == []
+
+
+def test_save_and_load_round_trip_with_readable_vocabulary(tmp_path):
+    lex = LexicalIndex.build(TEXTS)
+    lex.save(tmp_path)
+    raw = (tmp_path / "lexical" / "vocab.index.json").read_text(encoding="utf-8")
+    assert "研发" in raw and "\\u" not in raw
+    again = LexicalIndex.load(tmp_path)
+    q = plain_query("外资研发")
+    assert np.allclose(lex.score(q), again.score(q))

@@ -248,6 +248,27 @@ def eval_cmd(ctx, corpus, index, model, gold, min_r5, min_mrr, min_acc, min_en_a
         sys.exit(1)
 
 
+@cli.command()
+@_common
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 opens the app to your network.")
+@click.option("--port", type=click.IntRange(1, 65535), default=7860, show_default=True, help="Port to listen on.")
+def serve(corpus, index, model, host, port):
+    """Start the web app: ask questions, search and read the replies in a browser.
+
+    Opens the index once (building it first when needed) and serves it at http://HOST:PORT.
+    The page and its API (endpoints `ask` and `search`, same JSON as --json) share the core.
+
+    \b
+    Examples:
+      rag serve
+      rag serve --port 8080
+      RAG_MODEL=none rag serve --index /tmp/rag-index
+    """
+    from rag.app.ui import serve as run_app
+
+    run_app(_config(corpus, index, model), host=host, port=port)
+
+
 def format_eval(report: dict, show_failures: bool = False) -> str:
     cols = ["questions", "recall@1", "recall@3", "recall@5", "mrr@10", "answer_accuracy", "refusal_accuracy"]
     scopes = [("all", report["overall"])] + list(report["by_lang"].items())

@@ -1,0 +1,64 @@
+"""Run `rag serve` in a child process and wait until it answers: for the benchmark and the tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_app(env: dict | None = None, port: int | None = None, startup_seconds: float = 600, log_path: str | Path | None = None):
+    """Start `python -m rag serve` on 127.0.0.1 and yield its URL; stop it on exit.
+
+    env is added to the current environment (RAG_INDEX_DIR, RAG_CORPUS_DIR, RAG_MODEL …). The
+    first start may build the index, hence the generous startup_seconds."""
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log = open(log_path, "w+b") if log_path else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag", "serve", "--port", str(port)],
+        env={**os.environ, **(env or {})}, stdout=log, stderr=log,
+    )
+    try:
+        deadline = time.monotonic() + startup_seconds
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"`rag serve` exited with status {proc.returncode} before answering" + _tail(log_path))
+            try:
+                with urllib.request.urlopen(url + "config", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"`rag serve` did not answer on {url} within {startup_seconds:.0f}s" + _tail(log_path))
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if log_path:
+            log.close()
+
+
+def _tail(log_path) -> str:
+    if not log_path:
+        return ""
+    text = Path(log_path).read_text(encoding="utf-8", errors="replace")
+    return ":\n" + text[-2000:]

@@ -140,7 +140,8 @@ def hash_embedder():
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A real sentence-transformers model directory, small enough to build here: a two-layer BERT
     with random weights over a vocabulary of the corpus's characters, mean pooling, normalised."""
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
     root = tmp_path_factory.mktemp("tiny-model")
@@ -156,8 +157,8 @@ def tiny_model_dir(tmp_path_factory) -> Path:
     hf_dir = root / "hf"
     bert.save_pretrained(hf_dir)
     tokenizer.save_pretrained(hf_dir)
-    word = models.Transformer(str(hf_dir), max_seq_length=256)
-    model = SentenceTransformer(modules=[word, models.Pooling(word.get_word_embedding_dimension(), "mean"), models.Normalize()])
+    word = Transformer(str(hf_dir), max_seq_length=256)
+    model = SentenceTransformer(modules=[word, Pooling(word.get_embedding_dimension(), "mean"), Normalize()])
     out = root / "st"
     model.save(str(out))
     return out

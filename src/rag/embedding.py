@@ -121,7 +121,7 @@ class SentenceTransformerEmbedder(Embedder):
             model = SentenceTransformer(location.target, device=self.device, local_files_only=location.source != "hub")
         except Exception as e:  # a damaged or incompatible model directory
             raise ModelUnavailable(f"cannot load model {self.model_id}: {type(e).__name__}: {e}") from None
-        prompts = dict(getattr(model, "prompts", {}) or {})
+        prompts = {k: v for k, v in (getattr(model, "prompts", {}) or {}).items() if v}  # saved models carry empty ones
         if "query" not in prompts and "e5" in self.model_id.lower():
             prompts.update(E5_PROMPTS)
         self._prompts = {k: v for k, v in prompts.items() if k in ("query", "document", "passage")}

@@ -12,6 +12,7 @@ from rag.store import open_index
 from rag.types import Answer, Hit
 
 ASK_K = 8  # passages an answer draws on
+CHAMPIONS = 2  # … plus each channel's own top passages, should fusion leave them out
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,8 @@ class Engine:
 
     def ask(self, question: str, doc: str | None = None, year=None, k: int = ASK_K) -> Answer:
         info = self.retriever.analyze(question)
-        hits = self.retriever.search(info, k, doc=doc, year=year)
-        return self.answer_from(info, hits[:ASK_K], scoped=doc is not None)
+        hits = self.retriever.search(info, k, doc=doc, year=year, champions=CHAMPIONS)
+        return self.answer_from(info, hits, scoped=doc is not None)
 
     def answer_from(self, info: QueryInfo, hits, scoped: bool = False) -> Answer:
         """Compose the answer to an analysed question from passages already retrieved."""

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.engine import ASK_K
+from rag.engine import ASK_K, CHAMPIONS
 from rag.errors import InputError
 from rag.text import squash
 
@@ -91,7 +91,7 @@ def evaluate_gold(engine, items: list[GoldItem], progress: bool = False) -> dict
         info = engine.retriever.analyze(item.question)
         hits = engine.retriever.search(info, RETRIEVAL_K)
         rank = next((h.rank for h in hits if (h.chunk.doc_number or h.chunk.doc_id) in item.doc_numbers), None)
-        answer = engine.answer_from(info, hits[:ASK_K])
+        answer = engine.answer_from(info, engine.retriever.search(info, ASK_K, champions=CHAMPIONS))
         correct = answer_correct(answer, item) if item.answerable else not answer.found
         rows.append({
             "id": item.id,

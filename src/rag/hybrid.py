@@ -68,7 +68,9 @@ class Retriever:
             allowed &= np.array([bool(c.date) and c.date.startswith(y) for c in chunks])
         return allowed
 
-    def search(self, query: str | QueryInfo, k: int = 5, doc: str | None = None, year=None) -> list[Hit]:
+    def search(self, query: str | QueryInfo, k: int = 5, doc: str | None = None, year=None, champions: int = 0) -> list[Hit]:
+        """Top k passages by fused rank. champions > 0 also appends each channel's own top
+        passages when fusion left them out: a channel's best evidence is never outvoted away."""
         if not isinstance(k, int) or k < 1:
             raise InputError(f"k must be a positive whole number, got {k!r}")
         info = query if isinstance(query, QueryInfo) else self.analyze(query)
@@ -89,9 +91,16 @@ class Retriever:
             # ("Who is it addressed to?"): in reading order, after everything the channels found.
             found = {i for r in rankings.values() for i in r}
             rankings["order"] = [i for i in np.flatnonzero(allowed) if i not in found]
-        fused = rrf({c: r for c, r in rankings.items() if c != "order"}, self.config.rrf_k)
-        fused += [(int(i), 0.0, {"order": n}) for n, i in enumerate(rankings.get("order", []), start=1)]
-        fused = fused[:k]
+        everything = rrf({c: r for c, r in rankings.items() if c != "order"}, self.config.rrf_k)
+        everything += [(int(i), 0.0, {"order": n}) for n, i in enumerate(rankings.get("order", []), start=1)]
+        fused = everything[:k]
+        if champions:
+            taken = {i for i, _, _ in fused}
+            for channel, ranking in rankings.items():
+                for i in ranking[:champions]:
+                    if i not in taken:
+                        fused.append(next(x for x in everything if x[0] == i))
+                        taken.add(i)
         chunks = self.index.chunks
         return [Hit(chunks[i], score, rank, ranks) for rank, (i, score, ranks) in enumerate(fused, start=1)]
 

@@ -38,8 +38,8 @@ _UNIT_QUESTION = [
     ("serial", re.compile(r"第几号|编号|几号|号码|proposal number|suggestion number|number of the (?:proposal|suggestion)|number of (?:the )?(?:deputy|member)", re.I)),
     ("count", re.compile(r"多少[家项个所位名批种条座台套支篇件人]|(?<!哪)几[家项个所位名批种条座台套支篇件]|how many", re.I)),
 ]
-# "哪几个", "哪两家", "哪些": which-words, not content
-_WHICH = re.compile(r"哪[一两二三四五六七八九十几]?[个家项所位名种类批条些份次年天]?")
+# "哪几个", "哪两家", "哪些", and the unit asked for ("多少亿元"): the question's form, not content
+_WHICH = re.compile(r"哪[一两二三四五六七八九十几]?[个家项所位名种类批条些份次年天]?|(?<=多少)(?:亿元|万元|亿|万|元|平方米|公里|吨)")
 _COUNTER = re.compile(r"(?:多少|(?<!哪)几)([家项个所位名批种条座台套支篇件人])")
 _TYPE_RES = [(name, re.compile(pattern, re.I)) for name, pattern in _TYPES]
 _YEAR_RE = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")

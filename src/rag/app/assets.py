@@ -115,8 +115,9 @@ details.rag-more[open] > summary { margin-bottom: 4px; }
 mark.m-term { background: #dbeafe; color: inherit; border-radius: 3px; padding: 0 1px; }
 mark.m-quote { background: #fef3c7; color: inherit; border-radius: 3px; }
 mark.m-key { background: #fde68a; color: #78350f; font-weight: 700; border-bottom: 2px solid #d97706; border-radius: 3px 3px 0 0; }
-mark.m-passage { background: #eef2ff; color: inherit; box-shadow: -3px 0 0 #6366f1; }
-mark.m-passage.m-quote { background: #fef3c7; box-shadow: none; }
+mark.m-passage { background: #e0e7ff; color: inherit; }
+mark.m-passage.m-quote { background: #fde68a; }
+.rag-paper .rag-focus { border-left: 3px solid #6366f1; padding-left: 8px; margin-left: -11px; }
 mark.lead { background: none; color: inherit; font-weight: 600; }
 
 /* answer */
@@ -136,7 +137,7 @@ mark.lead { background: none; color: inherit; font-weight: 600; }
 .rag-h small { font-weight: 400; color: var(--body-text-color-subdued); font-size: 13px; }
 .rag-empty { color: var(--body-text-color-subdued); text-align: center; padding: 36px 12px; border: 1px dashed var(--border-color-primary); border-radius: 10px; }
 .rag-error { border-left: 4px solid #d97706; background: #fffbeb; color: #78350f; }
-.rag-error b { display: block; margin-bottom: 2px; }
+.rag-error b, .rag-empty b { display: block; margin-bottom: 2px; }
 
 /* documents */
 .rag-table { width: 100%; border-collapse: collapse; font-size: 14px; }

@@ -20,6 +20,8 @@ EXAMPLES = [
     "What share of R&D spending goes to basic research?",
     "沪科建复〔2024〕31号的联系人是谁？",
 ]
+ASK_PROMPT = ("输入问题后按回车 · Type a question and press Enter", " 例如 e.g. 上海累计成立了多少家外资研发中心？")
+SEARCH_PROMPT = ("输入检索词 · Type words to search for", " 例如 e.g. 揭榜挂帅")
 MAX_K = 100  # the CLI's bound on -k
 QUEUE_SIZE = 64  # requests waiting beyond this get "queue full" instead of piling up
 CONCURRENCY = 2  # requests answered at once; retrieval is CPU-bound and quick
@@ -58,6 +60,9 @@ class Handlers:
 
     # -- page --------------------------------------------------------------------------------
     def ask_page(self, question: str) -> str:
+        if not (question or "").strip():  # the core's message for this names the CLI; say it the page's way
+            return render.message(*ASK_PROMPT, kind="empty")
+
         def run():
             answer = self.engine.ask(question)
             return render.answer_html(answer, self.index, () if answer.found else _terms(self.engine, question))
@@ -65,6 +70,9 @@ class Handlers:
         return _friendly(run)
 
     def search_page(self, query: str, doc, year, k) -> str:
+        if not (query or "").strip():  # also reached by changing a filter before typing
+            return render.message(*SEARCH_PROMPT, kind="empty")
+
         def run():
             result = self.engine.search(query, k=int(k or 10), doc=_doc(doc), year=_year(year))
             terms = _terms(self.engine, query)
@@ -112,8 +120,8 @@ def build_app(engine):
     doc_choices = ["全部 All"] + [d.doc_number or d.doc_id for d in docs]
     year_choices = ["全部 All"] + sorted({str(d.year) for d in docs if d.year}, reverse=True)
 
-    def panel(value="", elem_id=None):
-        return gr.HTML(value, js_on_load=ON_LOAD, elem_id=elem_id, elem_classes="rag-panel", apply_default_css=False)
+    def panel(value="", elem_id=None, render=True):
+        return gr.HTML(value, js_on_load=ON_LOAD, elem_id=elem_id, elem_classes="rag-panel", apply_default_css=False, render=render)
 
     with gr.Blocks(title="rag · 上海市科委答复检索与问答", analytics_enabled=False) as demo:
         gr.HTML(render.masthead(engine.index, engine.notices), apply_default_css=False, js_on_load=None, elem_id="rag-masthead", elem_classes="rag-panel")
@@ -125,8 +133,12 @@ def build_app(engine):
                         placeholder="用中文或英文提问 · Ask in Chinese or English — 例如：上海累计成立了多少家外资研发中心？",
                     )
                     ask_btn = gr.Button("提问 Ask", variant="primary", scale=1, min_width=120, elem_id="ask-button")
-                gr.Examples(EXAMPLES, inputs=question, label="示例问题 Examples", examples_per_page=len(EXAMPLES))
-                answer = panel(render.message("输入问题后按回车 · Type a question and press Enter", "", kind="empty"), "ask-result")
+                answer = panel(render.message(*ASK_PROMPT, kind="empty"), "ask-result", render=False)
+                gr.Examples(
+                    EXAMPLES, inputs=question, outputs=answer, fn=h.ask_page, run_on_click=True, cache_examples=False,
+                    label="示例问题 Examples (click to ask)", examples_per_page=len(EXAMPLES), api_visibility="private",
+                )
+                answer.render()
             with gr.Tab("检索 Search", id="search", elem_id="tab-search"):
                 with gr.Row(equal_height=True, elem_classes="rag-bar"):
                     query = gr.Textbox(
@@ -138,7 +150,7 @@ def build_app(engine):
                     doc_filter = gr.Dropdown(doc_choices, value="全部 All", label="文号 Document", allow_custom_value=True, scale=3, elem_id="search-doc")
                     year_filter = gr.Dropdown(year_choices, value="全部 All", label="年份 Year", scale=1, min_width=120, elem_id="search-year")
                     k = gr.Slider(1, 30, value=10, step=1, label="结果数 Results", scale=2, min_width=160, elem_id="search-k")
-                results = panel(render.message("输入检索词 · Type words to search for", "", kind="empty"), "search-result")
+                results = panel(render.message(*SEARCH_PROMPT, kind="empty"), "search-result")
             with gr.Tab("文件 Documents", id="documents", elem_id="tab-documents"):
                 table = panel(document.table_html(engine.index), "doc-table")
                 viewer = panel(document.empty_document(), "doc-view")

@@ -48,14 +48,14 @@ def test_ask_endpoint_returns_the_cli_json(client, app_env):
 
 @pytest.mark.slow
 def test_ask_endpoint_takes_the_cli_filters(client, app_env):
-    api = client.predict("联系人是谁？", "沪科建复〔2024〕31号", None, api_name="/ask")
+    api = client.predict(question="联系人是谁？", doc="沪科建复〔2024〕31号", api_name="/ask")
     assert api == cli_json(app_env, "ask", "联系人是谁？", "--doc", "沪科建复〔2024〕31号")
     assert {s["doc_number"] for s in api["sources"]} == {"沪科建复〔2024〕31号"}
 
 
 @pytest.mark.slow
 def test_search_endpoint_returns_the_cli_json(client, app_env):
-    api = client.predict("揭榜挂帅", 5, None, 2023, api_name="/search")
+    api = client.predict(query="揭榜挂帅", k=5, year=2023, api_name="/search")
     assert api == cli_json(app_env, "search", "揭榜挂帅", "-k", "5", "--year", "2023")
     assert set(api) == {"query", "hits", "channels", "notices"}
     assert api["hits"] and all(h["date"].startswith("2023") for h in api["hits"])
@@ -170,3 +170,38 @@ def test_documents_table_lists_every_reply():
     doc = make_doc()
     html = document.table_html(FakeIndex(doc, [make_chunk(doc)]))
     assert 'data-open="沪科提复〔2023〕50号"' in html and "政协提案" in html and "&lt;b&gt;强化" in html
+
+
+# -- page handlers over the seed index (conftest's engine) ----------------------------------------
+
+@pytest.fixture(scope="module")
+def handlers(engine):
+    from rag.app.ui import Handlers
+
+    return Handlers(engine)
+
+
+def test_blank_input_gets_a_prompt_not_an_error(handlers):
+    assert "Type a question" in handlers.ask_page("   ")
+    assert "Type words to search for" in handlers.search_page("", "全部 All", "2024", 5)
+
+
+@pytest.mark.parametrize(
+    "query, doc, year, expected",
+    [
+        ("揭榜挂帅", "沪科提复(2023)42号", "全部 All", "沪科提复〔2023〕42号"),  # brackets as typed are normalised
+        ("揭榜挂帅", "沪科提复〔2099〕1号", "全部 All", "unknown 文号"),
+        ("揭榜挂帅", "全部 All", "1999", "no document in the index is from 1999"),
+        ("研发\x07经费", "全部 All", "全部 All", "control character"),
+    ],
+)
+def test_search_page_filters_or_explains(handlers, query, doc, year, expected):
+    assert expected in handlers.search_page(query, doc, year, 5)
+
+
+def test_open_page_marks_the_passage_and_refuses_unknown_replies(handlers, engine):
+    chunk = engine.index.chunks_of("沪科提复〔2023〕50号")[3]
+    table, view = handlers.open_page(chunk.doc_id, chunk.chunk_id, "0", "0")
+    assert 'class="is-open"' in table and "rag-focus" in view and "m-passage" in view
+    _, view = handlers.open_page("<img src=x onerror=alert(1)>")
+    assert "No such reply" in view and "<img" not in view

@@ -146,3 +146,18 @@ def test_search_filters_by_year(page):
     page.wait_for_selector("#search-result .rag-hit")
     numbers = page.locator("#search-result .rag-hit .rag-docno").all_inner_texts()
     assert numbers and all("2024" in n for n in numbers)
+
+
+def test_clicking_an_example_asks_it(page):
+    page.locator("#tab-ask").get_by_text("2022年研发经费占GDP比重是多少？", exact=True).click()
+    page.wait_for_selector("#ask-result .rag-answer .rag-key")
+    assert "4.2%" in page.locator("#ask-result .rag-key").inner_text()
+
+
+def test_unknown_document_number_gets_a_message_in_the_page(page):
+    open_tab(page, "Search")
+    page.fill("#search-input textarea", "揭榜挂帅")
+    page.locator("#search-doc input").fill("沪科提复〔2099〕1号")
+    page.click("#search-button")
+    page.wait_for_selector("#search-result .rag-error")
+    assert "unknown 文号" in page.locator("#search-result").inner_text()

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -23,42 +24,44 @@ def running_app(env: dict | None = None, port: int | None = None, startup_second
     """Start `python -m rag serve` on 127.0.0.1 and yield its URL; stop it on exit.
 
     env is added to the current environment (RAG_INDEX_DIR, RAG_CORPUS_DIR, RAG_MODEL …). The
-    first start may build the index, hence the generous startup_seconds."""
-    port = port or free_port()
-    url = f"http://127.0.0.1:{port}/"
-    log = open(log_path, "w+b") if log_path else subprocess.DEVNULL
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rag", "serve", "--port", str(port)],
-        env={**os.environ, **(env or {})}, stdout=log, stderr=log,
-    )
-    try:
-        deadline = time.monotonic() + startup_seconds
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"`rag serve` exited with status {proc.returncode} before answering" + _tail(log_path))
+    first start may build the index, hence the generous startup_seconds. The server's output goes
+    to log_path (a temporary file when not given) and is quoted when it fails to start."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log_path = Path(log_path or Path(tmp) / "serve.log")
+        port = port or free_port()
+        url = f"http://127.0.0.1:{port}/"
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "rag", "serve", "--port", str(port)],
+                env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
+            )
             try:
-                with urllib.request.urlopen(url + "config", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"`rag serve` did not answer on {url} within {startup_seconds:.0f}s" + _tail(log_path))
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
+                _wait(proc, url, startup_seconds, log_path)
+                yield url
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
+def _wait(proc: subprocess.Popen, url: str, seconds: float, log_path: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"`rag serve` exited with status {proc.returncode} before answering:\n{_tail(log_path)}")
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if log_path:
-            log.close()
+            with urllib.request.urlopen(url + "config", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"`rag serve` did not answer on {url} within {seconds:.0f}s:\n{_tail(log_path)}")
+        time.sleep(0.3)
 
 
-def _tail(log_path) -> str:
-    if not log_path:
-        return ""
-    text = Path(log_path).read_text(encoding="utf-8", errors="replace")
-    return ":\n" + text[-2000:]
+def _tail(log_path: Path) -> str:
+    return log_path.read_text(encoding="utf-8", errors="replace")[-2000:]

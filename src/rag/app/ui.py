@@ -120,8 +120,9 @@ def build_app(engine):
     doc_choices = ["全部 All"] + [d.doc_number or d.doc_id for d in docs]
     year_choices = ["全部 All"] + sorted({str(d.year) for d in docs if d.year}, reverse=True)
 
-    def panel(value="", elem_id=None, render=True):
-        return gr.HTML(value, js_on_load=ON_LOAD, elem_id=elem_id, elem_classes="rag-panel", apply_default_css=False, render=render)
+    def panel(value="", elem_id=None, place_now=True):
+        """An HTML panel running the shared click script (copy, open in document, outline jumps)."""
+        return gr.HTML(value, js_on_load=ON_LOAD, elem_id=elem_id, elem_classes="rag-panel", apply_default_css=False, render=place_now)
 
     with gr.Blocks(title="rag · 上海市科委答复检索与问答", analytics_enabled=False) as demo:
         gr.HTML(render.masthead(engine.index, engine.notices), apply_default_css=False, js_on_load=None, elem_id="rag-masthead", elem_classes="rag-panel")
@@ -133,7 +134,7 @@ def build_app(engine):
                         placeholder="用中文或英文提问 · Ask in Chinese or English — 例如：上海累计成立了多少家外资研发中心？",
                     )
                     ask_btn = gr.Button("提问 Ask", variant="primary", scale=1, min_width=120, elem_id="ask-button")
-                answer = panel(render.message(*ASK_PROMPT, kind="empty"), "ask-result", render=False)
+                answer = panel(render.message(*ASK_PROMPT, kind="empty"), "ask-result", place_now=False)  # placed below the examples
                 gr.Examples(
                     EXAMPLES, inputs=question, outputs=answer, fn=h.ask_page, run_on_click=True, cache_examples=False,
                     label="示例问题 Examples (click to ask)", examples_per_page=len(EXAMPLES), api_visibility="private",

@@ -27,14 +27,17 @@ PREVIOUS_CREDIT = 0.3  # a concept found only in the previous sentence ("平台�
 CLAUSE_MIN = 0.2  # a number, date or rank must sit in a clause that covers this much of the question
 BIGRAM_CREDIT = 0.4  # a word not found whole, but its character pairs are (产业区 ~ 产业先导区)
 UNTYPED_FACTOR = 0.8  # who/where/which questions answered by a sentence without a name or place in it
+SENTENCE_SHARE = 0.5  # coverage = this share from the sentence, the rest from its whole passage
 
 _NUM = r"\d+(?:[.,]\d+)*"
-_COUNT = "家项个所位名批种条座台套支篇件人"
+_COUNT = "家项个所位名批种条座台套支篇件人次场届"
+_ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 _UNITS = rf"(?:%|‰|[{_COUNT}]|亿元|万元|元|倍|平方米|公里|米|吨)"
 _NOT_DATE = r"(?!\s*[年月日]|\d)"
 SPAN_PATTERNS = {
     "number": [
         rf"(?:约|近|超过|超|逾)?\s*{_NUM}\s*(?:余|多)?\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*{_UNITS}(?:[\u4e00-\u9fff]{{0,3}}(?:已上市|以上))?",
+        rf"(?!一[{_COUNT}])[{_ZH_NUMERAL}]+\s*(?:余|多)?\s*{_UNITS}",  # 六次, 三大 (but 一批 is "a batch")
         r"\d+\s*/\s*\d+",
         rf"第\s*{_NUM}\s*号",
         rf"{_NUM}\s*(?:万|亿){_NOT_DATE}",
@@ -48,7 +51,7 @@ SPAN_PATTERNS = {
         r"\d{4}\s*年",
     ],
     "phone": [r"\d{7,}"],
-    "org": [r"[\u4e00-\u9fff（）]{2,24}?(?:大学|学院|研究院|研究所|实验室|创新中心|中心|公司|集团|委员会|办公厅|政府|联盟|交易所|医院|科委|科创办)"],
+    "org": [r"[\u4e00-\u9fff（）]{2,24}?(?:大学|学院|研究院|研究所|实验室|创新中心|中心|公司|集团|委员会|办公厅|政府|联盟|交易所|医院|科委|科创办|队|军队|党|协会|银行)"],
     "place": [r"[\u4e00-\u9fff]{2,8}?(?:新城|新区|区|县|镇|走廊)", r"[\u4e00-\u9fff]{2,6}路\d+号"],
 }
 SPAN_PATTERNS["person"] = SPAN_PATTERNS["org"]  # 谁 may be a body: 市科委, 上海技术交易所
@@ -62,6 +65,7 @@ _UNIT_OF_SPAN = [
 ]
 # Measure words that count the same kind of thing; 个 goes with any of them.
 _COUNTER_FAMILIES = ["家所", "项批条件", "位名人", "种类", "座台套"]
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _MULTI = re.compile(r"哪些答复|哪几份|哪些文件|几份答复|多份|which replies|which documents|in which replies|several replies", re.I)
 
 REFUSAL = {
@@ -77,7 +81,9 @@ class Scored:
     end: int
     text: str
     coverage: float
-    missing: float  # weight share of the heaviest unmatched concept
+    missing: float  # weight share of the heaviest concept the sentence and its context lack
+    sentence_cov: float  # coverage by the sentence itself (with context credits)
+    passage_cov: float  # coverage by its whole passage
     span: tuple[int, int] | None  # key span in text
     typed: bool  # the span is of the asked-for type
     score: float
@@ -111,19 +117,35 @@ def _same_counter(asked: str, span_text: str) -> bool:
     return any(asked in fam and found[-1] in fam for fam in _COUNTER_FAMILIES)
 
 
-def _key_span(qtype: str | None, text: str, anchors: list[int], known_names: set[str], unit: str | None = None, counter: str | None = None) -> tuple[int, int, int] | None:
+def _names_in(text: str, names: frozenset[str], longest: int = 10) -> list[tuple[int, int]]:
+    """Spans of text that are known names, the longest at each position."""
+    spans, i = [], 0
+    while i < len(text):
+        for n in range(min(longest, len(text) - i), 1, -1):
+            if text[i:i + n] in names:
+                spans.append((i, i + n))
+                i += n - 1
+                break
+        i += 1
+    return spans
+
+
+_TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")  # 卡万·肖特
+
+
+def _key_span(qtype: str | None, text: str, anchors: list[int], entities: dict, unit: str | None = None, counter: str | None = None) -> tuple[int, int, int] | None:
     """(start, end, preference) of the span of the asked-for type nearest to where the question's
     terms occur; preference 0 is the most specific pattern (a number with its unit)."""
     found: list[tuple[int, int, int]] = []  # (preference, start, end)
     if qtype == "person":
-        for name in known_names:
-            for m in re.finditer(re.escape(name), text):
-                found.append((0, m.start(), m.end()))
         for m in re.finditer(r"联系人(?:姓名)?[：:]\s*([\u4e00-\u9fff]{2,4})", text):
             found.append((0, m.start(1), m.end(1)))
         for m in re.finditer(r"([\u4e00-\u9fff、]{2,12})(?:委员|代表)(?=[：:，,])", text):
             found.append((0, m.start(1), m.end(1)))
-    offset = 1 if qtype == "person" else 0
+        found += [(0, m.start(), m.end()) for m in _TRANSLITERATED.finditer(text)]
+    if qtype in ("person", "org", "place"):
+        found += [(0, s, e) for s, e in _names_in(text, entities.get(qtype, frozenset()))]
+    offset = 1 if qtype in ("person", "org", "place") else 0
     for pref, pattern in enumerate(_SPAN_RES.get(qtype or "", [])):
         for m in pattern.finditer(text):
             if m.end() <= m.start():
@@ -167,6 +189,7 @@ def _best_clause(text: str, anchors: list[int]) -> tuple[int, int] | None:
 
 
 MEASURED = ("number", "date", "rank")
+SPAN_REQUIRED = ("number", "date", "rank", "phone", "person")  # which body, where, what name: preferred, not required
 
 
 def _clause_coverage(info, raw: str, typed: tuple[int, int, int], context: str) -> float:
@@ -202,9 +225,9 @@ def _credit(group, text: str) -> tuple[float, list[int]]:
 class Composer:
     """Builds an Answer from a question's analysis and the retrieved passages."""
 
-    def __init__(self, index, known_names=()):
+    def __init__(self, index):
         self.index = index
-        self.known_names = set(known_names)
+        self.entities = getattr(index, "entities", {}) or {}
         self._contexts: dict[str, str] = {}
 
     def candidates(self, hits: list[Hit]) -> list[tuple[Chunk, float]]:
@@ -250,6 +273,9 @@ class Composer:
             context = normalize(chunk.section_path) + " " + self._doc_context(chunk.doc_id)
             chunk_norm = normalize(chunk.text)
             metadata = self._metadata_spans(chunk.doc_id)
+            # the passage as a whole: does it cover the question, does it lack something heavy?
+            passage = [max(_credit(g, chunk_norm)[0], CONTEXT_CREDIT * _credit(g, context)[0]) for g in info.concepts]
+            passage_cov = sum(c * g.weight for c, g in zip(passage, info.concepts)) / total
             previous = ""
             for s, e in sentences(chunk.text):
                 raw = chunk.text[s:e]
@@ -269,10 +295,18 @@ class Composer:
                     covered += credit * g.weight
                     if credit == 0.0:
                         missing = max(missing, g.weight / total)
-                coverage = covered / total if info.weight else (1.0 if scoped else 0.0)
-                if info.years and not any(y in text for y in info.years):
-                    coverage *= 0.5 if any(y in chunk_norm for y in info.years) else 0.25
-                typed = _key_span(info.qtype, raw, anchors, self.known_names, info.unit, info.counter) if info.qtype else None
+                if info.weight:
+                    sentence_cov = covered / total
+                    # a header or footer line stands for its reply: the passage around it says nothing more
+                    around = sentence_cov if context_credit == METADATA_CONTEXT_CREDIT else passage_cov
+                    coverage = SENTENCE_SHARE * sentence_cov + (1 - SENTENCE_SHARE) * around
+                else:
+                    coverage = sentence_cov = 1.0 if scoped else 0.0
+                if info.years and not any(y in text for y in info.years) and _YEAR_IN_TEXT.search(text):
+                    # the sentence speaks of another year: "2021年的比重" is not answered by 2022's
+                    penalty = 0.5 if any(y in chunk_norm for y in info.years) else 0.25
+                    coverage, sentence_cov = coverage * penalty, sentence_cov * penalty
+                typed = _key_span(info.qtype, raw, anchors, self.entities, info.unit, info.counter) if info.qtype else None
                 if typed and info.qtype in MEASURED and info.weight and _clause_coverage(info, raw, typed, context) < CLAUSE_MIN:
                     typed = None  # the number counts something else: "1.6 万项 projects" for "how many enterprises"
                 factor = 1.0
@@ -281,14 +315,17 @@ class Composer:
                 bonus = 0.15 if typed and typed[2] == 0 else 0.05 if typed else 0.0
                 score = coverage * factor + bonus + 0.02 / rank
                 span = typed[:2] if typed else _best_clause(raw, anchors)
-                scored.append(Scored(chunk, chunk.start + s, chunk.start + e, raw, coverage, missing, span, typed is not None, score, rank))
+                scored.append(Scored(chunk, chunk.start + s, chunk.start + e, raw, coverage, missing, sentence_cov, passage_cov, span, typed is not None, score, rank))
         scored.sort(key=lambda x: (-x.score, x.rank, x.start))
         return scored
 
     def answers(self, best: Scored, info: QueryInfo) -> bool:
-        if best.coverage < MIN_COVERAGE or best.missing > MAX_MISSING:
+        """Whether the sentence answers: it must cover the question itself (its passage covering it
+        is not enough — an unanswerable question often finds a passage with all its words), lack
+        nothing heavy, and hold a span of the asked type."""
+        if best.sentence_cov < MIN_COVERAGE or best.missing > MAX_MISSING:
             return False
-        if info.qtype and not best.typed:  # "how many" needs a number, "who" a name or a body
+        if info.qtype in SPAN_REQUIRED and not best.typed:  # "how many" needs a number, "who" a name
             return False
         return True
 
@@ -316,9 +353,9 @@ class Composer:
             chosen.append(s)
         for extra in info.qtypes[1:]:  # "whom to contact, and at what number?": a line for each
             for s in scored:
-                if s.coverage < MIN_COVERAGE or s.chunk.doc_id != best.chunk.doc_id or any(c.start == s.start for c in chosen):
+                if s.sentence_cov < MIN_COVERAGE or s.chunk.doc_id != best.chunk.doc_id or any(c.start == s.start for c in chosen):
                     continue
-                span = _key_span(extra, s.text, [], self.known_names)
+                span = _key_span(extra, s.text, [], self.entities)
                 if span:
                     chosen.append(replace(s, span=span[:2], typed=True))
                     break

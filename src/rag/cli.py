@@ -248,6 +248,53 @@ def eval_cmd(ctx, corpus, index, model, gold, min_r5, min_mrr, min_acc, min_en_a
         sys.exit(1)
 
 
+@eval_cmd.command("squad")
+@_common
+@click.option("--passages", required=True, type=click.Path(dir_okay=False), metavar="FILE", help="SQuAD-format file whose paragraphs are indexed (and whose answers are gold).")
+@click.option("--questions", type=click.Path(dir_okay=False), metavar="FILE", help="Take question texts from this file, matched by id (e.g. the English side of XQuAD).")
+@click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True, help="Passages retrieved per question.")
+@click.option("--limit", type=click.IntRange(1), help="Only the first N questions.")
+@click.option("--min-recall-at-1", "min_r1", type=float, help="Fail when recall@1 is below this.")
+@click.option("--min-recall-at-5", "min_r5", type=float, help="Fail when recall@5 is below this.")
+@click.option("--min-answer-contained", "min_ac", type=float, help="Fail when answer_contained@1 is below this.")
+@click.option("--details", type=click.Path(dir_okay=False, writable=True), metavar="FILE", help="Write one JSON line per question here.")
+@click.option("--json", "json_mode", is_flag=True, help="Print {dataset, questions, recall@1, recall@5, recall@10, mrr@10, answer_contained@1, channels, seconds_per_question}.")
+def eval_squad(corpus, index, model, passages, questions, k, limit, min_r1, min_r5, min_ac, details, json_mode):
+    """Score retrieval and answers on a public benchmark in the SQuAD layout.
+
+    Each paragraph becomes a document (its article title as heading) indexed with the same
+    pipeline as the corpus; the index is cached under INDEX/benchmarks/.
+
+    \b
+    Examples:
+      rag eval squad --passages ../shared/benchmarks/xquad/xquad.zh.json
+      rag eval squad --passages ../shared/benchmarks/xquad/xquad.zh.json \\
+                     --questions ../shared/benchmarks/xquad/xquad.en.json --json
+      rag eval squad --passages ../shared/benchmarks/cmrc2018/cmrc2018_dev.json --min-recall-at-1 0.97
+    """
+    from rag.benchmark import evaluate_squad
+
+    rows: list | None = [] if details else None
+    result = evaluate_squad(passages, questions, k, _config(corpus, index, model), progress=not json_mode, limit=limit, details=rows)
+    if rows is not None:
+        with open(details, "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if json_mode:
+        _emit_json(result)
+    else:
+        width = max(len(key) for key in result)
+        click.echo("\n".join(f"{key:<{width}}  {', '.join(v) if isinstance(v, list) else v}" for key, v in result.items()))
+    failures = [
+        f"{name} = {result[name]} is below the minimum {minimum}"
+        for name, minimum in (("recall@1", min_r1), ("recall@5", min_r5), ("answer_contained@1", min_ac))
+        if minimum is not None and result[name] < minimum
+    ]
+    for f in failures:
+        click.echo(f"FAIL: {f}", err=True)
+    if failures:
+        sys.exit(1)
+
+
 @cli.command()
 @_common
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 opens the app to your network.")

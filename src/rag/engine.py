@@ -39,7 +39,7 @@ class Engine:
         kwargs = {"log": log} if log is not None else {}
         self.index = open_index(self.config, embedder=embedder, build=build, progress=progress, **kwargs)
         self.retriever = Retriever(self.index, self.config)
-        self.composer = Composer(self.index, self.index.manifest.get("user_words", []))
+        self.composer = Composer(self.index)
 
     @property
     def notices(self) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag import entities
 from rag.chunking import CHUNKER_VERSION, chunk_corpus
 from rag.config import Config
 from rag.crosslingual import Translator, build_dictionary
@@ -38,7 +39,7 @@ from rag.loader import corpus_files, normalize_doc_number, parse_corpus, read_co
 from rag.text import add_words
 from rag.types import Chunk, Document, content_hash
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TOKENIZER_VERSION = 1
 MANIFEST = "manifest.json"
 
@@ -115,6 +116,24 @@ class BuildReport:
         return dict(self.__dict__)
 
 
+def resolve_embedder(config: Config, embedder, report: BuildReport):
+    """The embedder to index with, or None (with report.dense_reason saying why)."""
+    if embedder is None and config.model is None:
+        report.dense_reason = "turned off (RAG_MODEL=none)"
+        return None
+    if embedder is None:
+        from rag.embedding import SentenceTransformerEmbedder
+
+        embedder = SentenceTransformerEmbedder(config.model, config.device)
+    try:
+        if hasattr(embedder, "warm_up"):
+            embedder.warm_up()
+    except ModelUnavailable as e:
+        report.dense_reason = str(e)
+        return None
+    return embedder
+
+
 def build_index(config: Config, embedder=None, force: bool = False, progress: bool = False, log=_stderr) -> BuildReport:
     """Build or update the index of config.corpus_dir in config.index_dir.
 
@@ -124,7 +143,6 @@ def build_index(config: Config, embedder=None, force: bool = False, progress: bo
     started = time.time()
     index_dir = Path(config.index_dir)
     report = BuildReport(str(index_dir))
-    old = None
     try:
         old = read_manifest(index_dir)
     except IndexProblem:
@@ -132,26 +150,12 @@ def build_index(config: Config, embedder=None, force: bool = False, progress: bo
 
     raws = read_corpus(config.corpus_dir, on_error=report.errors.append)
     corpus_hash = content_hash(*(f"{rel}\x1e{text}" for rel, text in raws), length=16)
-    settings = _settings(config)
-
-    want_dense = embedder is not None or config.model is not None
-    if embedder is None and config.model is not None:
-        from rag.embedding import SentenceTransformerEmbedder
-
-        embedder = SentenceTransformerEmbedder(config.model, config.device)
-    if want_dense:
-        try:
-            embedder.warm_up() if hasattr(embedder, "warm_up") else None
-        except ModelUnavailable as e:
-            report.dense_reason = str(e)
-            embedder = None
-    else:
-        report.dense_reason = "turned off (RAG_MODEL=none)"
+    embedder = resolve_embedder(config, embedder, report)
 
     if (
         not force
         and old is not None
-        and old.get("settings") == settings
+        and old.get("settings") == _settings(config)
         and old.get("corpus_hash") == corpus_hash
         and old.get("dense", {}).get("signature") == (embedder.signature if embedder else None)
         and not report.errors
@@ -182,12 +186,27 @@ def build_index(config: Config, embedder=None, force: bool = False, progress: bo
             report.changed.append(d.path)
     report.removed = sorted(set(old_docs) - {d.path for d in docs})
 
+    write_index(docs, config, embedder, report, progress, {
+        "corpus_dir": str(Path(config.corpus_dir).resolve()),
+        "corpus_hash": corpus_hash,
+        "fingerprint": fingerprint(config.corpus_dir),
+        "documents": [{"path": d.path, "doc_id": d.doc_id, "hash": doc_hashes[d.path]} for d in docs],
+    })
+    report.seconds = time.time() - started
+    return report
+
+
+def write_index(docs: list[Document], config: Config, embedder, report: BuildReport, progress: bool = False, extra: dict | None = None) -> None:
+    """Chunk docs and write every channel and the manifest to config.index_dir. The same
+    pipeline serves the corpus and benchmark passages (rag eval squad)."""
+    index_dir = Path(config.index_dir)
     user_words = sorted({n for d in docs for n in d.addressees} | _contact_names(docs))
     add_words(user_words)
     chunks = chunk_corpus(docs, config.chunk_size)
     texts = [c.indexed_text for c in chunks]
     lexical = LexicalIndex.build(texts)
     dictionary = build_dictionary(set(lexical.vocab))
+    names = entities.extract([d.text for d in docs], known_people=user_words)
 
     tmp = index_dir.parent / f".{index_dir.name}.building"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -207,24 +226,21 @@ def build_index(config: Config, embedder=None, force: bool = False, progress: bo
     _write_jsonl(tmp / "chunks.jsonl", [c.to_dict() for c in chunks])
     lexical.save(tmp)
     Translator.save(dictionary, tmp)
+    entities.save(names, tmp)
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "corpus_dir": str(Path(config.corpus_dir).resolve()),
-        "corpus_hash": corpus_hash,
-        "fingerprint": fingerprint(config.corpus_dir),
-        "settings": settings,
+        **(extra or {}),
+        "settings": _settings(config),
         "channels": ["lexical", "crosslingual"] + (["dense"] if dense_meta["on"] else []),
         "dense": dense_meta,
         "user_words": user_words,
         "counts": {"documents": len(docs), "chunks": len(chunks), "footer_chunks": sum(c.kind == "footer" for c in chunks), "vocabulary": len(lexical.vocab)},
-        "documents": [{"path": d.path, "doc_id": d.doc_id, "hash": doc_hashes[d.path]} for d in docs],
     }
+    manifest.setdefault("documents", [{"path": d.path, "doc_id": d.doc_id, "hash": content_hash(d.text)} for d in docs])
     (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     _swap_in(tmp, index_dir)
     report.documents, report.chunks = len(docs), len(chunks)
-    report.seconds = time.time() - started
-    return report
 
 
 def _contact_names(docs: list[Document]) -> set[str]:
@@ -268,7 +284,7 @@ def _embed(embedder, texts: list[str], index_dir: Path, batch_size: int, progres
 def _swap_in(tmp: Path, index_dir: Path) -> None:
     """Replace the index's files with the freshly built ones; the manifest goes last."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    ours = {MANIFEST, "documents.jsonl", "chunks.jsonl", LexicalIndex.DIRNAME, DICT_FILE, DENSE_FILE, "embeddings.npy", "embedding_keys.json"}
+    ours = {MANIFEST, "documents.jsonl", "chunks.jsonl", LexicalIndex.DIRNAME, DICT_FILE, DENSE_FILE, entities.FILENAME, "embeddings.npy", "embedding_keys.json"}
     (index_dir / MANIFEST).unlink(missing_ok=True)
     for name in ours - {MANIFEST}:
         target = index_dir / name
@@ -292,6 +308,7 @@ class OpenIndex:
     chunks: list[Chunk]
     lexical: LexicalIndex
     translator: Translator | None
+    entities: dict = field(default_factory=dict)  # person/org/place → names found in the passages
     dense: DenseIndex | None = None
     embedder: object = None
     notices: list[str] = field(default_factory=list)
@@ -365,7 +382,7 @@ def open_index(config: Config, embedder=None, build: bool = True, progress: bool
     chunks = [Chunk.from_dict(c) for c in _read_jsonl(index_dir / "chunks.jsonl")]
     lexical = LexicalIndex.load(index_dir)
     translator = Translator.load(index_dir, lexical.vocab)
-    opened = OpenIndex(index_dir, manifest, documents, chunks, lexical, translator)
+    opened = OpenIndex(index_dir, manifest, documents, chunks, lexical, translator, entities.load(index_dir))
 
     dense = manifest.get("dense", {})
     if dense.get("on") and model_id is not None:

@@ -1,8 +1,9 @@
 """End to end: the real `rag serve` driven in headless Chromium, as a reader would use it.
 
 Needs Debian's chromium at /usr/bin/chromium (playwright's own browser download is never used).
-Without it the tests skip, unless RAG_REQUIRE_BROWSER=1 (CI), where they fail. The Ask, Search and
-Documents screenshots in docs/ are written by these tests."""
+Without it the tests skip, unless RAG_REQUIRE_BROWSER=1 (CI), where they fail. The tests take
+screenshots of the Ask, Search and Documents tabs into a temporary directory; with
+RAG_SCREENSHOTS=docs they refresh the ones committed in docs/ (look at them before committing)."""
 
 import os
 import re
@@ -15,13 +16,18 @@ from rag.app.process import running_app
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WAIT_MS = 120_000  # generous: a cold CI machine; nothing here measures speed
 ALL_DOC_NUMBERS = ["沪科提复〔2023〕50号", "沪科提复〔2023〕42号", "沪科提复〔2023〕5号", "沪科建复〔2023〕15号", "沪科建复〔2024〕31号"]
 HEADLINE = "How many foreign R&D centres are there?"
 HEADLINE_CITATION = "《上海市科学技术委员会对市政协十四届一次会议第0982号提案的答复》（沪科提复〔2023〕50号，2023年8月14日）"
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where screenshots go: a temporary directory, or docs/ when RAG_SCREENSHOTS=docs."""
+    return ROOT / "docs" if os.environ.get("RAG_SCREENSHOTS") == "docs" else tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +76,7 @@ def open_tab(page, name: str):
     page.get_by_role("tab", name=re.compile(name)).click()
 
 
-def test_headline_question_is_answered_with_its_source(page):
+def test_headline_question_is_answered_with_its_source(page, shots):
     result = ask(page, HEADLINE)
     page.wait_for_selector("#ask-result .rag-answer .rag-key")
     assert "453" in result.locator(".rag-key").inner_text()
@@ -78,7 +84,7 @@ def test_headline_question_is_answered_with_its_source(page):
     assert "沪科提复〔2023〕50号" in text
     assert result.locator(".rag-answer mark.m-key").first.inner_text().startswith("453")
     assert result.locator(".rag-source mark.m-quote").count() >= 1  # the quoted sentence marked in its source card
-    page.screenshot(path=str(DOCS / "ask.png"))
+    page.screenshot(path=str(shots / "ask.png"))
 
 
 def test_copy_button_puts_the_citation_on_the_clipboard(page):
@@ -104,7 +110,7 @@ def test_bad_input_gets_a_message_in_the_page(page):
     assert page.locator(".toast-body, .error").count() == 0  # no error toast or error page
 
 
-def test_documents_tab_lists_every_reply_and_opens_one(page):
+def test_documents_tab_lists_every_reply_and_opens_one(page, shots):
     open_tab(page, "Documents")
     table = page.locator("#doc-table")
     table.locator("tbody tr").first.wait_for()
@@ -116,10 +122,10 @@ def test_documents_tab_lists_every_reply_and_opens_one(page):
     assert "一、关于提升科创资源集聚度" in view.locator(".rag-outline").inner_text()
     assert "2022年，上海全社会研发经费支出" in view.locator(".rag-paper").inner_text()
     page.set_viewport_size({"width": 1280, "height": 1500})  # the table and the start of the text
-    page.screenshot(path=str(DOCS / "documents.png"))
+    page.screenshot(path=str(shots / "documents.png"))
 
 
-def test_search_ranks_passages_and_opens_one_in_its_document(page):
+def test_search_ranks_passages_and_opens_one_in_its_document(page, shots):
     open_tab(page, "Search")
     page.fill("#search-input textarea", "揭榜挂帅")
     page.click("#search-button")
@@ -129,7 +135,7 @@ def test_search_ranks_passages_and_opens_one_in_its_document(page):
     first = hits.first
     assert "score" in first.inner_text() and "lexical #1" in first.inner_text()
     assert first.locator("mark.m-term").count() >= 1
-    page.screenshot(path=str(DOCS / "search.png"))
+    page.screenshot(path=str(shots / "search.png"))
     doc_number = first.locator(".rag-docno").inner_text()
     first.locator("[data-open]").click()
     view = page.locator("#doc-view .rag-document")

@@ -93,7 +93,10 @@ def test_another_schema_version_is_refused(small_corpus, tmp_path):
     manifest["schema_version"] = 0
     path.write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(IndexProblem, match="schema version 0.*rag index --force"):
-        open_index(cfg)
+        open_index(cfg, build=False)
+    messages = []
+    opened = open_index(cfg, log=messages.append)  # building allowed: it rebuilds
+    assert opened.manifest["schema_version"] == SCHEMA_VERSION and "another version" in messages[0]
 
 
 def test_missing_index_without_build_says_what_to_run(small_corpus, tmp_path):

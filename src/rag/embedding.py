@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,10 +109,16 @@ class SentenceTransformerEmbedder(Embedder):
         self.device = device
         self._model = None
         self._prompts: dict[str, str] = {}
+        self._lock = threading.Lock()  # a web server's first two requests must not load it twice
 
     def warm_up(self) -> None:
         if self._model is not None:
             return
+        with self._lock:
+            if self._model is None:
+                self._load()
+
+    def _load(self) -> None:
         location = locate_model(self.model_id)
         if not location.available:
             raise ModelUnavailable(location.reason)

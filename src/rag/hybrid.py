@@ -62,7 +62,7 @@ class Retriever:
             try:
                 y = str(int(str(year).strip()))
             except ValueError:
-                raise InputError(f"--year must be a year like 2023, got {year!r}") from None
+                raise InputError(f"the year must be a year like 2023, got {year!r}") from None
             if y not in years:
                 raise InputError(f"no document in the index is from {y}; years present: {', '.join(years) or 'none'}")
             allowed &= np.array([bool(c.date) and c.date.startswith(y) for c in chunks])

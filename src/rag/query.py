@@ -70,7 +70,7 @@ class QueryInfo:
 def validate_query(text: str, what: str = "query") -> str:
     """The query, stripped; InputError for empty, oversize or binary input."""
     if text is None or not str(text).strip():
-        raise InputError(f"the {what} is empty; type a question, e.g. rag ask \"上海累计成立了多少家外资研发中心？\"")
+        raise InputError(f"the {what} is empty; type a question, e.g. 上海累计成立了多少家外资研发中心？ or How many foreign R&D centres are there?")
     text = str(text).strip()
     if len(text) > MAX_QUERY_CHARS:
         raise InputError(f"the {what} is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}. Ask a shorter question")

@@ -345,10 +345,14 @@ def open_index(config: Config, embedder=None, build: bool = True, progress: bool
     index_dir = Path(config.index_dir)
     manifest = read_manifest(index_dir)
     if manifest is not None and manifest.get("schema_version") != SCHEMA_VERSION:
-        raise IndexProblem(
-            f"the index at {index_dir} has schema version {manifest.get('schema_version')} but this version of rag reads "
-            f"version {SCHEMA_VERSION}; run `rag index --force` to rebuild it"
-        )
+        if not build:
+            raise IndexProblem(
+                f"the index at {index_dir} has schema version {manifest.get('schema_version')} but this version of rag reads "
+                f"version {SCHEMA_VERSION}; run `rag index --force` to rebuild it"
+            )
+        log(f"the index at {index_dir} was built by another version of rag; rebuilding it…")
+        build_index(config, embedder=embedder, force=True, progress=progress, log=log)
+        manifest = read_manifest(index_dir)
     model_id = embedder.model_id if embedder is not None else config.model
     if manifest is not None:
         dense = manifest.get("dense", {})

@@ -48,3 +48,9 @@ def test_english_and_chinese_headline_questions_find_the_passage_first(engine):
     for q in ["How many foreign R&D centres are there?", "上海累计成立了多少家外资研发中心？"]:
         top = engine.retriever.search(q, k=1)[0]
         assert "453" in top.chunk.text and top.chunk.doc_number == "沪科提复〔2023〕50号"
+
+
+def test_lexical_channel_reranks_by_the_sentence_that_holds_the_question(engine):
+    # both passages mention 揭榜挂帅; the one whose sentence also says when it started ranks first
+    hits = engine.retriever.search("揭榜挂帅工作试点是哪一年启动的？", k=3)
+    assert "2020年，市科委启动“揭榜挂帅”工作试点" in hits[0].chunk.text

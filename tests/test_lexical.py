@@ -49,3 +49,13 @@ def test_save_and_load_round_trip_with_readable_vocabulary(tmp_path):
     again = LexicalIndex.load(tmp_path)
     q = plain_query("外资研发")
     assert np.allclose(lex.score(q), again.score(q))
+
+
+def test_bigrams_find_what_segmentation_split():
+    from rag.lexical import BigramIndex
+
+    texts = ["第 50 届超级碗上演唱了国歌", "超级市场里有碗", "天气晴"]
+    big = BigramIndex.build(texts)
+    scores = big.score([TermGroup((("超级碗演唱", 1.0),))])
+    assert scores[0] > scores[1] > 0 and scores[2] == 0  # 级碗 and 演唱 only in passage 0
+    assert big.parts("超级碗") == ["超级", "级碗"]

@@ -33,7 +33,7 @@ _NUM = r"\d+(?:[.,]\d+)*"
 _COUNT = "家项个所位名批种条座台套支篇件人次场届"
 _ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 _UNITS = rf"(?:%|‰|[{_COUNT}]|亿元|万元|元|倍|平方米|公里|米|吨)"
-_NOT_DATE = r"(?!\s*[年月日]|\d)"
+_NOT_DATE = r"(?!\s*[年月日/]|\d)"  # not a date part, not the numerator of 1/3
 SPAN_PATTERNS = {
     "number": [
         rf"(?:约|近|超过|超|逾)?\s*{_NUM}\s*(?:余|多)?\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*{_UNITS}(?:[\u4e00-\u9fff]{{0,3}}(?:已上市|以上))?",
@@ -41,7 +41,7 @@ SPAN_PATTERNS = {
         r"\d+\s*/\s*\d+",
         rf"第\s*{_NUM}\s*号",
         rf"{_NUM}\s*(?:万|亿){_NOT_DATE}",
-        rf"(?<![\d.]){_NUM}{_NOT_DATE}",
+        rf"(?<![\d./]){_NUM}{_NOT_DATE}",
     ],
     "rank": [rf"第\s*{_NUM}\s*[位名]", r"第[一二三四五六七八九十]+[位名]", r"全国第[一二三四五六七八九十]+|第[一二三四五六七八九十]"],
     "date": [

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.text import tokenize
+from rag.text import char_bigrams, tokenize
 
 
 @dataclass(frozen=True)
@@ -51,12 +51,14 @@ class LexicalIndex:
         self._df = np.diff(indptr)
         self._parts: dict[str, list[str] | None] = {}
 
+    tokenizer = staticmethod(tokenize)
+
     @classmethod
     def build(cls, texts: list[str]) -> LexicalIndex:
         import bm25s
 
         bm25 = bm25s.BM25(method="lucene")
-        bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
+        bm25.index([cls.tokenizer(t) or [""] for t in texts], show_progress=False)
         return cls(bm25)
 
     def parts(self, term: str) -> list[str] | None:
@@ -65,7 +67,7 @@ class LexicalIndex:
         if term in self.vocab:
             return [term]
         if term not in self._parts:
-            toks = list(dict.fromkeys(tokenize(term)))
+            toks = list(dict.fromkeys(self.tokenizer(term)))
             self._parts[term] = toks if toks and all(t in self.vocab for t in toks) else None
         return self._parts[term]
 
@@ -144,3 +146,24 @@ class LexicalIndex:
         import bm25s
 
         return cls(bm25s.BM25.load(str(Path(index_dir) / cls.DIRNAME)))
+
+
+class BigramIndex(LexicalIndex):
+    """BM25 over overlapping character pairs. Chinese words need no segmenter here, so it finds
+    what jieba cut differently (超级碗 → 超级/碗 in one text, 超级碗 in another). A term scores the
+    sum of its pairs that occur — no pair is required, a partial match counts."""
+
+    DIRNAME = "lexical_bigrams"
+    tokenizer = staticmethod(char_bigrams)
+
+    def parts(self, term: str) -> list[str] | None:
+        if term not in self._parts:
+            pairs = [p for p in dict.fromkeys(char_bigrams(term)) if p in self.vocab]
+            self._parts[term] = pairs or None
+        return self._parts[term]
+
+    def token_scores(self, token: str) -> np.ndarray | None:
+        parts = self.parts(token)
+        if parts is None:
+            return None
+        return np.sum([self._column(p) for p in parts], axis=0).astype(np.float32)

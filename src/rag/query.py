@@ -58,6 +58,7 @@ class QueryInfo:
     doc_numbers: tuple[str, ...]  # 文号 the question names
     translated: bool = False  # whether any term came from English → Chinese translation
     concepts: tuple[TermGroup, ...] = ()  # what a sentence must cover to answer: one group per word
+    bigram_groups: tuple[TermGroup, ...] = ()  # for the bigram index: the question's Chinese text, whole
     unit: str | None = None  # count, money, percent or serial, for number questions
     counter: str | None = None  # the measure word asked for: 多少家 → 家
     qtypes: tuple[str, ...] = ()  # every type asked for, qtype first
@@ -179,9 +180,15 @@ def analyze(text: str, translator=None, lexicon=None) -> QueryInfo:
     norm = normalize(body)
     years = tuple(dict.fromkeys(_YEAR_RE.findall(norm)))
     numbers = tuple(n for n in dict.fromkeys(_NUMBER_RE.findall(norm)) if n not in years)
+    chinese = " ".join(re.findall(rf"[{CJK}0-9a-zA-Z.%]+", zh_part)) if lang == "zh" else " ".join(re.findall(rf"[{CJK}]+", zh_part))
+    # only the question's own Chinese: a translation's alternatives are too loose for pairs of characters
+    bigram_groups = [TermGroup(((chinese, 1.0),), 1.0, chinese)] if chinese.strip() else []
     qtypes = question_types(text)
     qtype = qtypes[0] if qtypes else None
     unit = unit_class(text) if qtype == "number" else None
     m = _COUNTER.search(text)
     counter = m.group(1) if m and unit == "count" else None
-    return QueryInfo(text, lang, tuple(groups), qtype, years, numbers, doc_numbers, translated, tuple(concepts), unit, counter, qtypes)
+    return QueryInfo(
+        text=text, lang=lang, groups=tuple(groups), qtype=qtype, years=years, numbers=numbers, doc_numbers=doc_numbers,
+        translated=translated, concepts=tuple(concepts), bigram_groups=tuple(bigram_groups), unit=unit, counter=counter, qtypes=qtypes,
+    )

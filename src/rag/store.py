@@ -34,12 +34,12 @@ from rag.crosslingual import FILENAME as DICT_FILE
 from rag.dense import FILENAME as DENSE_FILE
 from rag.dense import DenseIndex
 from rag.errors import CorpusError, IndexProblem, InputError, ModelUnavailable
-from rag.lexical import LexicalIndex
+from rag.lexical import BigramIndex, LexicalIndex
 from rag.loader import corpus_files, normalize_doc_number, parse_corpus, read_corpus
 from rag.text import add_words
 from rag.types import Chunk, Document, content_hash
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TOKENIZER_VERSION = 1
 MANIFEST = "manifest.json"
 
@@ -205,6 +205,7 @@ def write_index(docs: list[Document], config: Config, embedder, report: BuildRep
     chunks = chunk_corpus(docs, config.chunk_size)
     texts = [c.indexed_text for c in chunks]
     lexical = LexicalIndex.build(texts)
+    bigrams = BigramIndex.build(texts)
     dictionary = build_dictionary(set(lexical.vocab))
     names = entities.extract([d.text for d in docs], known_people=user_words)
 
@@ -225,6 +226,7 @@ def write_index(docs: list[Document], config: Config, embedder, report: BuildRep
     _write_jsonl(tmp / "documents.jsonl", [d.to_dict() for d in docs])
     _write_jsonl(tmp / "chunks.jsonl", [c.to_dict() for c in chunks])
     lexical.save(tmp)
+    bigrams.save(tmp)
     Translator.save(dictionary, tmp)
     entities.save(names, tmp)
     manifest = {
@@ -284,7 +286,7 @@ def _embed(embedder, texts: list[str], index_dir: Path, batch_size: int, progres
 def _swap_in(tmp: Path, index_dir: Path) -> None:
     """Replace the index's files with the freshly built ones; the manifest goes last."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    ours = {MANIFEST, "documents.jsonl", "chunks.jsonl", LexicalIndex.DIRNAME, DICT_FILE, DENSE_FILE, entities.FILENAME, "embeddings.npy", "embedding_keys.json"}
+    ours = {MANIFEST, "documents.jsonl", "chunks.jsonl", LexicalIndex.DIRNAME, BigramIndex.DIRNAME, DICT_FILE, DENSE_FILE, entities.FILENAME, "embeddings.npy", "embedding_keys.json"}
     (index_dir / MANIFEST).unlink(missing_ok=True)
     for name in ours - {MANIFEST}:
         target = index_dir / name
@@ -308,6 +310,7 @@ class OpenIndex:
     chunks: list[Chunk]
     lexical: LexicalIndex
     translator: Translator | None
+    bigrams: BigramIndex | None = None
     entities: dict = field(default_factory=dict)  # person/org/place → names found in the passages
     dense: DenseIndex | None = None
     embedder: object = None
@@ -378,7 +381,7 @@ def open_index(config: Config, embedder=None, build: bool = True, progress: bool
     if manifest is None:
         raise IndexProblem(f"no index at {index_dir}; run `rag index` (it reads the corpus from {config.corpus_dir})")
 
-    for name in ("documents.jsonl", "chunks.jsonl", DICT_FILE):
+    for name in ("documents.jsonl", "chunks.jsonl", DICT_FILE, BigramIndex.DIRNAME):
         if not (index_dir / name).exists():
             raise IndexProblem(f"the index at {index_dir} is incomplete ({name} is missing); run `rag index --force`")
     add_words(manifest.get("user_words", []))
@@ -386,7 +389,7 @@ def open_index(config: Config, embedder=None, build: bool = True, progress: bool
     chunks = [Chunk.from_dict(c) for c in _read_jsonl(index_dir / "chunks.jsonl")]
     lexical = LexicalIndex.load(index_dir)
     translator = Translator.load(index_dir, lexical.vocab)
-    opened = OpenIndex(index_dir, manifest, documents, chunks, lexical, translator, entities.load(index_dir))
+    opened = OpenIndex(index_dir, manifest, documents, chunks, lexical, translator, BigramIndex.load(index_dir), entities.load(index_dir))
 
     dense = manifest.get("dense", {})
     if dense.get("on") and model_id is not None:

@@ -149,5 +149,14 @@ def words(text: str) -> list[tuple[str, list[str]]]:
     return out
 
 
+def char_bigrams(text: str) -> list[str]:
+    """Overlapping pairs of Chinese characters, letters or digits; whitespace and punctuation break
+    a run. For the bigram index, which needs no segmenter."""
+    out = []
+    for run in re.findall(rf"[{CJK}a-z0-9]+", normalize(text)):
+        out.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
 def tokenize_many(texts: list[str]) -> list[list[str]]:
     return [tokenize(t) for t in texts]

@@ -19,7 +19,9 @@ from rag.types import Answer, Chunk, Citation, Hit
 
 MIN_COVERAGE = 0.5  # share of the question's weight the best sentence must cover
 MAX_MISSING = 0.3  # a single unmatched concept heavier than this share of the weight: not answered
-EXTRA_RATIO = 0.85  # further sentences must reach this share of the best sentence's score
+EXTRA_RATIO = 0.75  # further sentences must reach this share of the best sentence's score …
+EXTRA_MIN_COVERAGE = 0.3  # … and cover this much of the question: once the best one has passed the
+# gate, supporting sentences need not (XQuAD/CMRC answer_contained +3.5/+2 points, refusals unchanged)
 MAX_SENTENCES = 3
 CONTEXT_CREDIT = 0.5  # a concept found only in the heading path or the reply's header
 METADATA_CONTEXT_CREDIT = 1.0  # … for a header or footer line (date, addressee, contact): it is about the reply itself
@@ -342,7 +344,9 @@ class Composer:
                 continue
             if len(chosen) >= (MAX_SENTENCES + 2 if multi else MAX_SENTENCES):
                 break
-            if s.score < EXTRA_RATIO * best.score or not self.answers(s, info):
+            if s.score < EXTRA_RATIO * best.score or s.sentence_cov < EXTRA_MIN_COVERAGE:
+                continue
+            if info.qtype in SPAN_REQUIRED and not s.typed:
                 continue
             if any(c.chunk.doc_id == s.chunk.doc_id and abs(c.start - s.start) < 1 for c in chosen):
                 continue

@@ -118,10 +118,14 @@ class Retriever:
         chunks = self.index.chunks
         return [Hit(chunks[i], score, rank, ranks) for rank, (i, score, ranks) in enumerate(fused, start=1)]
 
-    def _lexical_ranking(self, info: QueryInfo, k: int, allowed: np.ndarray | None) -> list[int]:
-        scores = _scaled(self.index.lexical.score(list(info.groups)))
+    def _lexical_scores(self, info: QueryInfo, groups) -> np.ndarray:
+        scores = _scaled(self.index.lexical.score(list(groups)))
         if self.index.bigrams is not None and info.bigram_groups:
             scores = scores + BIGRAM_WEIGHT * _scaled(self.index.bigrams.score(list(info.bigram_groups)))
+        return scores
+
+    def _lexical_ranking(self, info: QueryInfo, k: int, allowed: np.ndarray | None) -> list[int]:
+        scores = self._lexical_scores(info, info.groups)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
         k = min(k, int((scores > 0).sum()))

@@ -83,3 +83,24 @@ def test_answer_json_contract(engine):
     assert set(d["citations"][0]) >= {"doc_number", "title", "section", "chunk_id", "quote", "citation"}
     assert set(d["sources"][0]) >= {"rank", "doc_number", "title", "section", "chunk_id", "score", "text"}
     assert d["channels"] == ["lexical", "crosslingual"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "深圳累计成立了多少家外资研发中心？",  # another city, named
+        "How many foreign R&D centres has Hangzhou set up?",  # a capitalised place the replies do not name
+        "How many national key laboratories in Shanghai have been restructured so far?",  # 10 家 counts manufacturing centres
+        "How much did the municipal budget allocate to science in 2022?",  # money asked: no amount given
+        "浦东新区“揭榜挂帅”公共服务平台的负责人是谁？",  # a person in a role: a body's name will not do
+        "What is the contact person for the reply to Zhang Lei?",  # 42号 lists no contact; 31号's is not his
+    ],
+)
+def test_evidence_about_something_else_does_not_answer(engine, question):
+    assert not engine.ask(question).found
+
+
+def test_english_names_are_entities_only_when_capitalised(engine):
+    info = engine.retriever.analyze("How many centres were built in Pudong?")
+    entities = {g.source for g in info.concepts if g.entity}
+    assert "pudong" in entities and "built" not in entities

@@ -37,3 +37,27 @@ def test_words_group_a_word_with_its_pieces():
 
 def test_squash_ignores_all_whitespace():
     assert squash("2023 年 8 月 14 日") == squash("2023年8月14日")
+
+
+def test_text_without_chinese_is_split_as_jieba_would_without_loading_it():
+    import re
+
+    from rag.text import _jieba, _segments
+
+    samples = ["gdp 4.2% ai for science 6g r&d as-278 covid-19 2022", "the 2015 season, 24 interceptions; 3.5% of 1,000", "A1B2 x86_64 v2.0.1 100%"]
+    jb = _jieba()
+    for s in samples:
+        assert _segments(s, search=True) == [t for t in jb.cut_for_search(normalize(s)) if re.match(r"[a-z0-9]", t)]
+
+
+def test_an_english_question_does_not_load_the_segmenter(seed_index_dir):
+    import subprocess
+    import sys
+
+    code = (
+        "from rag.engine import Engine; from rag.config import Config; from rag.text import _jieba;"
+        f"e = Engine(Config(corpus_dir='corpus', index_dir={str(seed_index_dir)!r}, model=None), build=False);"
+        "a = e.ask('How many foreign R&D centres are there?'); assert a.found and '453' in a.answer;"
+        "print(_jieba.cache_info().currsize)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "0"

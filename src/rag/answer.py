@@ -26,7 +26,7 @@ MAX_SENTENCES = 3
 CONTEXT_CREDIT = 0.5  # a concept found only in the heading path or the reply's header
 METADATA_CONTEXT_CREDIT = 1.0  # … for a header or footer line (date, addressee, contact): it is about the reply itself
 PREVIOUS_CREDIT = 0.3  # a concept found only in the previous sentence ("平台上线以来" refers back)
-CLAUSE_MIN = 0.2  # a number, date or rank must sit in a clause that covers this much of the question
+CLAUSE_MIN = 0.2  # a number, date or rank must sit among words that cover this much of the question
 BIGRAM_CREDIT = 0.4  # a word not found whole, but its character pairs are (产业区 ~ 产业先导区)
 UNTYPED_FACTOR = 0.8  # who/where/which questions answered by a sentence without a name or place in it
 SENTENCE_SHARE = 0.5  # coverage = this share from the sentence, the rest from its whole passage
@@ -90,6 +90,7 @@ class Scored:
     typed: bool  # the span is of the asked-for type
     score: float
     rank: float
+    entity_missing: bool = False  # a place, body or person the question names is nowhere in its evidence
 
 
 def _present(term: str, text: str) -> list[int]:
@@ -135,7 +136,7 @@ def _names_in(text: str, names: frozenset[str], longest: int = 10) -> list[tuple
 _TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")  # 卡万·肖特
 
 
-def _key_span(qtype: str | None, text: str, anchors: list[int], entities: dict, unit: str | None = None, counter: str | None = None) -> tuple[int, int, int] | None:
+def _key_span(qtype: str | None, text: str, anchors: list[int], entities: dict, unit: str | None = None, counter: str | None = None, person_role: bool = False) -> tuple[int, int, int] | None:
     """(start, end, preference) of the span of the asked-for type nearest to where the question's
     terms occur; preference 0 is the most specific pattern (a number with its unit)."""
     found: list[tuple[int, int, int]] = []  # (preference, start, end)
@@ -148,6 +149,8 @@ def _key_span(qtype: str | None, text: str, anchors: list[int], entities: dict, 
     if qtype in ("person", "org", "place"):
         found += [(0, s, e) for s, e in _names_in(text, entities.get(qtype, frozenset()))]
     offset = 1 if qtype in ("person", "org", "place") else 0
+    if qtype == "person" and person_role:
+        return _nearest(found, anchors, text)  # "who heads it": a body's name does not answer
     for pref, pattern in enumerate(_SPAN_RES.get(qtype or "", [])):
         for m in pattern.finditer(text):
             if m.end() <= m.start():
@@ -159,9 +162,16 @@ def _key_span(qtype: str | None, text: str, anchors: list[int], entities: dict, 
                 continue  # "多少亿元" is not answered by "4.2%"
             if qtype == "number" and counter and not _same_counter(counter, with_unit):
                 continue  # "多少家企业" is not answered by "1.6 万项"
+            if qtype == "number" and unit in ("money", "percent") and _span_unit(with_unit) is None:
+                continue  # an amount of money or a share comes with its unit
             if qtype == "number" and unit and _span_unit(with_unit) is None:
                 pref = max(pref, 3)  # a bare number where a unit was asked for: a weak answer
             found.append((pref + offset, m.start(), m.end()))
+    return _nearest(found, anchors, text)
+
+
+def _nearest(found: list[tuple[int, int, int]], anchors: list[int], text: str) -> tuple[int, int, int] | None:
+    """Of the spans of the most specific kind, the one nearest the question's terms."""
     if not found:
         return None
     best_pref = min(p for p, _, _ in found)
@@ -194,16 +204,20 @@ MEASURED = ("number", "date", "rank")
 SPAN_REQUIRED = ("number", "date", "rank", "phone", "person")  # which body, where, what name: preferred, not required
 
 
-def _clause_coverage(info, raw: str, typed: tuple[int, int, int], context: str) -> float:
-    """Coverage of the question by the clause holding the key span and its neighbours, with the
-    reply's own context (a date line is about the reply it closes)."""
-    bounds = [0] + [m.end() for m in re.finditer(r"[，,；;：:]", raw)] + [len(raw)]
-    k = max(i for i, b in enumerate(bounds) if b <= typed[0])
-    if k == 0:  # a sentence-initial date or figure scopes the whole sentence: "2021年，……中心成立"
-        clause = normalize(raw)
+LOCAL_WINDOW = 20  # characters each side of a number, date or rank that must cover part of the question
+
+
+def _local_coverage(info, raw: str, typed: tuple[int, int, int], context: str) -> float:
+    """Coverage of the question by the words around the key span (with the reply's own context):
+    "10 家制造业创新中心" does not answer how many national key laboratories there are. A span
+    that opens its sentence ("2021年，……中心成立") speaks for the whole sentence."""
+    first_clause = re.match(r"[^，,；;：:]*", raw).end()
+    if typed[0] < first_clause:
+        window = raw
     else:
-        clause = normalize(raw[bounds[k - 1]:bounds[min(len(bounds) - 1, k + 2)]])
-    return sum(max(_credit(g, clause)[0], CONTEXT_CREDIT * _credit(g, context)[0]) * g.weight for g in info.concepts) / info.weight
+        window = raw[max(0, typed[0] - LOCAL_WINDOW):typed[1] + LOCAL_WINDOW]
+    window = normalize(window)
+    return sum(max(_credit(g, window)[0], CONTEXT_CREDIT * _credit(g, context)[0]) * g.weight for g in info.concepts) / info.weight
 
 
 def _credit(group, text: str) -> tuple[float, list[int]]:
@@ -247,13 +261,14 @@ class Composer:
                     out[c.chunk_id] = (c, rank)
         return list(out.values())
 
-    def _doc_context(self, doc_id: str) -> str:
-        """What identifies a reply: 文号, title, addressee, the proposal's title. A question that
-        names the reply ("the reply to Li Chenhao") is about every sentence in it."""
+    def _doc_context(self, doc_id: str) -> tuple[str, str]:
+        """What identifies a reply — 文号, title, addressee, the proposal's title: a question that
+        names the reply ("the reply to Li Chenhao") is about every sentence in it — and, apart,
+        its issuer, whose name (上海市科学技术委员会) matches words of almost any question."""
         if doc_id not in self._contexts:
             d = self.index.document(doc_id)
-            parts = [d.doc_number or "", d.issuer or "", d.title, d.addressee or "", d.proposal_title or "", d.session or ""]
-            self._contexts[doc_id] = normalize(" ".join(parts))
+            parts = [d.doc_number or "", d.title, d.addressee or "", d.proposal_title or "", d.session or ""]
+            self._contexts[doc_id] = (normalize(" ".join(parts)), normalize(d.issuer or ""))
         return self._contexts[doc_id]
 
     def _metadata_spans(self, doc_id: str) -> list[tuple[int, int]]:
@@ -272,7 +287,8 @@ class Composer:
         total = info.weight or 1.0
         scored = []
         for chunk, rank in self.candidates(hits):
-            context = normalize(chunk.section_path) + " " + self._doc_context(chunk.doc_id)
+            specific, issuer = self._doc_context(chunk.doc_id)
+            context = normalize(chunk.section_path) + " " + specific + " " + issuer
             chunk_norm = normalize(chunk.text)
             metadata = self._metadata_spans(chunk.doc_id)
             # the passage as a whole: does it cover the question, does it lack something heavy?
@@ -288,15 +304,21 @@ class Composer:
                 context_credit = METADATA_CONTEXT_CREDIT if any(a <= at < b for a, b in metadata) else CONTEXT_CREDIT
                 before = previous
                 previous = text
-                covered, missing, anchors = 0.0, 0.0, []
+                covered, missing, anchors, entity_missing = 0.0, 0.0, [], False
                 for g in info.concepts:
                     credit, where = _credit(g, text)
                     anchors.extend(where)
                     if credit < 1.0:
-                        credit = max(credit, context_credit * _credit(g, context)[0], PREVIOUS_CREDIT * _credit(g, before)[0])
+                        credit = max(
+                            credit,
+                            context_credit * _credit(g, normalize(chunk.section_path) + " " + specific)[0],
+                            CONTEXT_CREDIT * _credit(g, context)[0],
+                            PREVIOUS_CREDIT * _credit(g, before)[0],
+                        )
                     covered += credit * g.weight
                     if credit == 0.0:
                         missing = max(missing, g.weight / total)
+                        entity_missing = entity_missing or g.entity
                 if info.weight:
                     sentence_cov = covered / total
                     # a header or footer line stands for its reply: the passage around it says nothing more
@@ -308,8 +330,8 @@ class Composer:
                     # the sentence speaks of another year: "2021年的比重" is not answered by 2022's
                     penalty = 0.5 if any(y in chunk_norm for y in info.years) else 0.25
                     coverage, sentence_cov = coverage * penalty, sentence_cov * penalty
-                typed = _key_span(info.qtype, raw, anchors, self.entities, info.unit, info.counter) if info.qtype else None
-                if typed and info.qtype in MEASURED and info.weight and _clause_coverage(info, raw, typed, context) < CLAUSE_MIN:
+                typed = _key_span(info.qtype, raw, anchors, self.entities, info.unit, info.counter, info.person_role) if info.qtype else None
+                if typed and info.qtype in MEASURED and info.weight and _local_coverage(info, raw, typed, normalize(chunk.section_path) + " " + specific) < CLAUSE_MIN:
                     typed = None  # the number counts something else: "1.6 万项 projects" for "how many enterprises"
                 factor = 1.0
                 if info.qtype and typed is None:
@@ -317,7 +339,7 @@ class Composer:
                 bonus = 0.15 if typed and typed[2] == 0 else 0.05 if typed else 0.0
                 score = coverage * factor + bonus + 0.02 / rank
                 span = typed[:2] if typed else _best_clause(raw, anchors)
-                scored.append(Scored(chunk, chunk.start + s, chunk.start + e, raw, coverage, missing, sentence_cov, passage_cov, span, typed is not None, score, rank))
+                scored.append(Scored(chunk, chunk.start + s, chunk.start + e, raw, coverage, missing, sentence_cov, passage_cov, span, typed is not None, score, rank, entity_missing))
         scored.sort(key=lambda x: (-x.score, x.rank, x.start))
         return scored
 
@@ -325,7 +347,7 @@ class Composer:
         """Whether the sentence answers: it must cover the question itself (its passage covering it
         is not enough — an unanswerable question often finds a passage with all its words), lack
         nothing heavy, and hold a span of the asked type."""
-        if best.sentence_cov < MIN_COVERAGE or best.missing > MAX_MISSING:
+        if best.sentence_cov < MIN_COVERAGE or best.missing > MAX_MISSING or best.entity_missing:
             return False
         if info.qtype in SPAN_REQUIRED and not best.typed:  # "how many" needs a number, "who" a name
             return False

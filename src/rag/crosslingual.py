@@ -21,7 +21,7 @@ from rag.lexical import TermGroup
 from rag.text import EN_STOPWORDS, is_cjk, stem, tokenize
 
 FILENAME = "crosslingual.json"
-VERSION = 2
+VERSION = 3
 MAX_ALTERNATIVES = 8
 MAX_PHRASE = 5
 BACKOFF_WEIGHT = 0.3  # each word of a matched phrase, for passages that word it differently
@@ -190,7 +190,11 @@ def build_dictionary(vocab: set[str]) -> dict:
     def top(d: dict[str, dict[str, float]]) -> dict[str, list]:
         return {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_ALTERNATIVES * 2] for k, v in d.items() if v}
 
-    return {"version": VERSION, "exact": top(exact), "partial": top(partial), "pinyin": dict(pinyin), "absent": absent}
+    exact_top, partial_top = top(exact), top(partial)
+    # the index tokens of each phrase alternative, worked out now: a query needs no segmenter
+    phrases = {zh for d in (exact_top, partial_top) for alts in d.values() for zh, _ in alts if zh not in vocab}
+    parts = {zh: list(dict.fromkeys(tokenize(zh))) for zh in sorted(phrases)}
+    return {"version": VERSION, "exact": exact_top, "partial": partial_top, "pinyin": dict(pinyin), "absent": absent, "parts": parts}
 
 
 class Translator:
@@ -201,6 +205,7 @@ class Translator:
         self.partial: dict[str, list] = data["partial"]
         self.pinyin: dict[str, list[str]] = data["pinyin"]
         self.absent: dict[str, float] = data.get("absent", {})
+        self.parts: dict[str, list[str]] = data.get("parts", {})
         self.vocab = vocab
 
     @classmethod

@@ -49,6 +49,7 @@ class Retriever:
         self.config = config
         self._dense_warned = False
         self._sentences: dict[int, list[str]] = {}
+        self._names = frozenset().union(*(getattr(index, "entities", {}) or {}).values())
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -61,7 +62,7 @@ class Retriever:
 
     def analyze(self, query: str) -> QueryInfo:
         lex = self.index.lexical
-        return analyze(validate_query(query), self.index.translator, lex)
+        return analyze(validate_query(query), self.index.translator, lex, self._names)
 
     def mask(self, doc: str | None = None, year: int | str | None = None) -> np.ndarray | None:
         """Passages allowed by the 文号 and year filters, or None when there is no filter."""

@@ -26,6 +26,7 @@ class TermGroup:
     weight: float = 1.0
     source: str = ""  # the query word(s) this group stands for
     backoff: bool = False  # a word of a matched phrase: helps retrieval, is not a concept of its own
+    entity: bool = False  # a place, body or person: evidence that does not name it cannot answer
 
 
 def plain_query(text: str) -> list[TermGroup]:
@@ -60,6 +61,11 @@ class LexicalIndex:
         bm25 = bm25s.BM25(method="lucene")
         bm25.index([cls.tokenizer(t) or [""] for t in texts], show_progress=False)
         return cls(bm25)
+
+    def know_parts(self, parts: dict[str, list[str]]) -> None:
+        """Tokens of phrases worked out at index time (see crosslingual.build_dictionary)."""
+        for term, toks in parts.items():
+            self._parts[term] = toks if toks and all(t in self.vocab for t in toks) else None
 
     def parts(self, term: str) -> list[str] | None:
         """The index tokens a term stands for: itself, or, for a phrase the segmenter splits

@@ -4,7 +4,7 @@ wants (a number, a date, a person …) and the constraints the evidence must mee
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -26,6 +26,9 @@ _TYPES = [
     ("place", r"哪里|哪儿|在哪(?![次个些一位年天家所])|何地|哪个区|哪个新城|哪些新城|什么地方|地址|位于|\bwhere\b|which district|which new town|which city|address|located"),
     ("org", r"哪个单位|哪些单位|哪[一两二三四五六七八九十几]?家|哪个机构|哪些机构|什么机构|哪所|哪些高校|哪个部门|哪些部门|哪些企业|哪个实验室|哪些实验室|which organi[sz]ation|which institution|which compan|which universit|which lab|which department|which agenc|which enterprise"),
 ]
+# "Who heads …": a person's name answers, a body does not
+PERSON_ROLE = re.compile(r"负责人|主任|局长|院长|部长|书记|主席|董事长|总经理|联系人|\bdirector\b|\bhead\b|\bchief\b|chairman|president|minister|secretary|leader|contact person", re.I)
+
 # The kind of quantity a number question asks for: a span of another kind does not answer it.
 UNIT_CLASSES = {
     "count": "家项个所位名批种条座台套支篇件人",
@@ -34,7 +37,7 @@ UNIT_CLASSES = {
 }
 _UNIT_QUESTION = [
     ("percent", re.compile(r"比重|占比|比例|百分之|百分比|percent|percentage|share of|proportion", re.I)),
-    ("money", re.compile(r"多少(?:亿|万)?元|金额|资金|经费总额|how much money|funding|yuan|rmb", re.I)),
+    ("money", re.compile(r"多少(?:亿|万)?元|金额|资金|经费总额|预算|how much money|funding|yuan|rmb|how much .*?(?:budget|allocat|fund|spen|invest|cost|pay|grant)|\bbudget\b|\bexpenditure\b", re.I)),
     ("serial", re.compile(r"第几号|编号|几号|号码|proposal number|suggestion number|number of the (?:proposal|suggestion)|number of (?:the )?(?:deputy|member)", re.I)),
     ("count", re.compile(r"多少[家项个所位名批种条座台套支篇件人]|(?<!哪)几[家项个所位名批种条座台套支篇件]|how many", re.I)),
 ]
@@ -62,6 +65,7 @@ class QueryInfo:
     unit: str | None = None  # count, money, percent or serial, for number questions
     counter: str | None = None  # the measure word asked for: 多少家 → 家
     qtypes: tuple[str, ...] = ()  # every type asked for, qtype first
+    person_role: bool = False  # asks for a person in a role (负责人, director): a body's name will not do
 
     @property
     def weight(self) -> float:
@@ -109,6 +113,12 @@ def function_words() -> frozenset[str]:
     return frozenset(w for w in text.splitlines() if w and not w.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def named_entities() -> frozenset[str]:
+    text = resources.files("rag").joinpath("data/named_entities.txt").read_text(encoding="utf-8")
+    return frozenset(w for w in text.splitlines() if w and not w.startswith("#"))
+
+
 SYNONYM_WEIGHT = 0.8
 OOV_FUNCTION_WEIGHT = 0.25  # a question word no reply uses, of a function-like kind (为了, 打算): phrasing
 QUOTED_WEIGHT = 2.0  # a phrase the asker put in quotes must be there, as written
@@ -125,6 +135,15 @@ def _with_synonyms(alternatives: list[tuple[str, float]]) -> tuple[tuple[str, fl
     return tuple(out.items())
 
 
+def _is_entity(group: TermGroup, known: frozenset[str], translator, proper: set[str]) -> bool:
+    if group.source.isascii():  # English: a capitalised name matched by pinyin or translated to a name
+        if not set(group.source.split()) & proper:
+            return False
+        by_pinyin = translator is not None and group.source.replace(" ", "") in translator.pinyin
+        return by_pinyin or group.alternatives[0][0] in known
+    return group.source in known
+
+
 def unit_class(text: str) -> str | None:
     for name, pattern in _UNIT_QUESTION:
         if pattern.search(text):
@@ -132,10 +151,10 @@ def unit_class(text: str) -> str | None:
     return None
 
 
-def analyze(text: str, translator=None, lexicon=None) -> QueryInfo:
+def analyze(text: str, translator=None, lexicon=None, names: frozenset[str] = frozenset()) -> QueryInfo:
     """Analyse a validated query. translator turns its Latin part into Chinese terms; lexicon
     (the lexical index: idf(term), `term in lexicon`) weights each group by how telling its best
-    term is."""
+    term is; names are the people, bodies and places found in the passages."""
     lang = detect_lang(text)
     doc_numbers = tuple(dict.fromkeys(filter(None, (normalize_doc_number(m.group(0)) for m in _DOCNO_FRAGMENT.finditer(text)))))
     body = _DOCNO_FRAGMENT.sub(" ", text)  # a 文号 filters; its digits are not terms or years
@@ -164,19 +183,24 @@ def analyze(text: str, translator=None, lexicon=None) -> QueryInfo:
     if lexicon is not None:
         # a concept weighs what its best alternative tells: rare words more, weak translations less
         def weighted(gs):
-            return [TermGroup(g.alternatives, g.weight * max(w * lexicon.idf(t) for t, w in g.alternatives), g.source, g.backoff) for g in gs]
+            return [replace(g, weight=g.weight * max(w * lexicon.idf(t) for t, w in g.alternatives)) for g in gs]
 
         groups, concepts = weighted(groups), weighted(concepts)
         fw = function_words()
         concepts = [
-            TermGroup(g.alternatives, g.weight * OOV_FUNCTION_WEIGHT, g.source)
+            replace(g, weight=g.weight * OOV_FUNCTION_WEIGHT)
             if g.source in fw and not any(t in lexicon for t, _ in g.alternatives) else g
             for g in concepts
         ]
     # a year is a constraint the evidence must meet (checked apart), not a term it covers
     concepts = [g for g in concepts if not _YEAR_RE.fullmatch(g.source)]
+    # places, bodies and people the question names: 北京, 张江实验室, 张磊 (Zhang Lei, by pinyin)
+    known = names | named_entities()
+    # English names are capitalised (Shanghai, Pudong), not at the question's start only
+    proper = {w.lower() for w in re.findall(r"(?<=[\w,;:] )[A-Z][a-z]+", text)}
+    concepts = [replace(g, entity=True) if _is_entity(g, known, translator, proper) else g for g in concepts]
     # a lone Chinese character in a question is mostly a function or colloquial word (搞, 拿, 市)
-    concepts = [TermGroup(g.alternatives, g.weight * (SINGLE_CHAR_WEIGHT if len(g.source) == 1 else 1.0), g.source) for g in concepts]
+    concepts = [replace(g, weight=g.weight * (SINGLE_CHAR_WEIGHT if len(g.source) == 1 else 1.0)) for g in concepts]
     norm = normalize(body)
     years = tuple(dict.fromkeys(_YEAR_RE.findall(norm)))
     numbers = tuple(n for n in dict.fromkeys(_NUMBER_RE.findall(norm)) if n not in years)
@@ -191,4 +215,5 @@ def analyze(text: str, translator=None, lexicon=None) -> QueryInfo:
     return QueryInfo(
         text=text, lang=lang, groups=tuple(groups), qtype=qtype, years=years, numbers=numbers, doc_numbers=doc_numbers,
         translated=translated, concepts=tuple(concepts), bigram_groups=tuple(bigram_groups), unit=unit, counter=counter, qtypes=qtypes,
+        person_role=bool(PERSON_ROLE.search(text)),
     )

@@ -39,7 +39,7 @@ from rag.loader import corpus_files, normalize_doc_number, parse_corpus, read_co
 from rag.text import add_words
 from rag.types import Chunk, Document, content_hash
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TOKENIZER_VERSION = 1
 MANIFEST = "manifest.json"
 
@@ -389,6 +389,7 @@ def open_index(config: Config, embedder=None, build: bool = True, progress: bool
     chunks = [Chunk.from_dict(c) for c in _read_jsonl(index_dir / "chunks.jsonl")]
     lexical = LexicalIndex.load(index_dir)
     translator = Translator.load(index_dir, lexical.vocab)
+    lexical.know_parts(translator.parts)
     opened = OpenIndex(index_dir, manifest, documents, chunks, lexical, translator, BigramIndex.load(index_dir), entities.load(index_dir))
 
     dense = manifest.get("dense", {})

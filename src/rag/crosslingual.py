@@ -49,6 +49,8 @@ _BRITISH = [
     (re.compile(r"^programme(s?)$"), r"program\1"),
     (re.compile(r"^(defen|licen|offen)ce(s?)$"), r"\1se\2"),
 ]
+# Phrases that only place a question in time or scope; they name nothing the evidence must hold.
+STOP_PHRASES = re.compile(r"\b(?:so far|to date|up to now|until now|at present|currently|in total|altogether|as of now|in all)\b", re.I)
 _WORD_RE = re.compile(r"[a-z0-9]+(?:[&'.][a-z0-9]+)*")  # high-tech → high, tech (both sides alike)
 _SKIP_DEFINITION = re.compile(
     r"^(surname |variant of|old variant|see |cl:|used in|abbr\. |taiwan pr\.|also pr\.|also written|japanese variant|\(bound form\)|\(old\)|\(dialect\)|\(onom\.\))",
@@ -232,7 +234,7 @@ class Translator:
 
     def _words(self, query: str) -> list[str]:
         words: list[str] = []
-        for w in english_words(query):
+        for w in english_words(STOP_PHRASES.sub(" ", query)):
             w = w[:-2] if w.endswith("'s") else w
             if w in ABBREVIATIONS and w not in self.vocab:  # passages that write "GDP" match it as is
                 words.extend(english_words(ABBREVIATIONS[w]))

@@ -28,7 +28,7 @@ def isolated(monkeypatch, tmp_path):
 
 @pytest.fixture(scope="session")
 def seed_index_dir(tmp_path_factory) -> Path:
-    from rag.store import build_index
+    from rag.build import build_index
 
     index_dir = tmp_path_factory.mktemp("seed-index")
     build_index(Config(corpus_dir=str(CORPUS), index_dir=str(index_dir), model=None))

@@ -2,7 +2,8 @@ import pytest
 
 from conftest import CORPUS
 from rag.chunking import chunk_corpus, chunk_document, split_span
-from rag.loader import load_corpus, parse_document
+from rag.loader import load_corpus
+from rag.parse import parse_document
 
 
 @pytest.fixture(scope="module")

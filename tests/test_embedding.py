@@ -10,7 +10,7 @@ from rag.config import Config
 from rag.embedding import SentenceTransformerEmbedder, locate_model
 from rag.engine import Engine
 from rag.errors import ModelUnavailable
-from rag.store import build_index
+from rag.build import build_index
 
 pytestmark = pytest.mark.slow
 

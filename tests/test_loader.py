@@ -2,7 +2,8 @@ import pytest
 
 from conftest import CORPUS, write_reply
 from rag.errors import CorpusError
-from rag.loader import load_corpus, normalize_doc_number, parse_document
+from rag.loader import load_corpus
+from rag.parse import normalize_doc_number, parse_document
 
 EXPECTED = {
     # 文号: (date, addressees, addressee line, kind, proposal number, session)

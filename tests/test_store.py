@@ -6,7 +6,8 @@ import pytest
 from conftest import HashEmbedder, write_reply
 from rag.config import Config
 from rag.errors import IndexProblem
-from rag.store import SCHEMA_VERSION, build_index, open_index
+from rag.build import build_index
+from rag.store import SCHEMA_VERSION, open_index
 
 
 def config_for(corpus, tmp_path, model=None):

@@ -79,14 +79,15 @@ def load_questions(path: str | Path) -> dict[str, str]:
 def benchmark_index(passages: Path, docs: list[Document], config: Config, progress: bool = False):
     """An engine over the passages, built once and cached under the index directory by content."""
     from rag.engine import Engine
-    from rag.store import BuildReport, _settings, read_manifest, resolve_embedder, write_index
+    from rag.build import BuildReport, resolve_embedder, write_index
+    from rag.store import index_settings, read_manifest
 
     digest = hashlib.sha1(passages.read_bytes()).hexdigest()[:12]
     bench = replace(config, index_dir=str(Path(config.index_dir) / "benchmarks" / f"{passages.stem}-{digest}"))
     report = BuildReport(bench.index_dir)
     manifest = read_manifest(bench.index_dir)
     embedder = None
-    if manifest is None or manifest.get("settings") != _settings(bench) or manifest.get("dense", {}).get("requested") != config.model:
+    if manifest is None or manifest.get("settings") != index_settings(bench) or manifest.get("dense", {}).get("requested") != config.model:
         embedder = resolve_embedder(bench, None, report)
         write_index(docs, bench, embedder, report, progress, {"corpus_dir": str(passages), "corpus_hash": digest})
     return Engine(bench, embedder=embedder, build=False, log=lambda m: None)

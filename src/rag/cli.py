@@ -76,7 +76,7 @@ def index_cmd(corpus, index, model, force, json_mode):
       rag index --corpus ~/replies --index ~/replies-index
       RAG_MODEL=/models/multilingual-e5-small rag index --force
     """
-    from rag.store import build_index
+    from rag.build import build_index
 
     config = _config(corpus, index, model)
     report = build_index(config, force=force, progress=not json_mode)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.errors import InputError, ModelUnavailable
+from rag.lexical import top_k
 from rag.query import QueryInfo, analyze, validate_query
 from rag.text import normalize, sentences
 from rag.types import Hit
@@ -127,19 +128,15 @@ class Retriever:
 
     def _lexical_ranking(self, info: QueryInfo, k: int, allowed: np.ndarray | None) -> list[int]:
         scores = self._lexical_scores(info, info.groups)
-        if allowed is not None:
-            scores = np.where(allowed, scores, 0.0)
-        k = min(k, int((scores > 0).sum()))
-        if k <= 0:
+        top = top_k(scores, k, allowed)
+        if not top:
             return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = list(top[np.lexsort((top, -scores[top]))])
         head = top[:RERANK_DEPTH]
         best = scores[head[0]]
         weight = sum(g.weight for g in info.groups) or 1.0
-        local = {int(i): self._best_sentence(int(i), info.groups) / weight for i in head}
-        head.sort(key=lambda i: -((1 - SENTENCE_WEIGHT) * scores[i] / best + SENTENCE_WEIGHT * local[int(i)]))
-        return [int(i) for i in head + top[RERANK_DEPTH:]]
+        local = {i: self._best_sentence(i, info.groups) / weight for i in head}
+        head.sort(key=lambda i: -((1 - SENTENCE_WEIGHT) * scores[i] / best + SENTENCE_WEIGHT * local[i]))
+        return head + top[RERANK_DEPTH:]
 
     def _best_sentence(self, i: int, groups) -> float:
         """Weight of the question's groups found together in one sentence of passage i."""

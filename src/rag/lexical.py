@@ -39,6 +39,18 @@ def plain_query(text: str) -> list[TermGroup]:
     return groups
 
 
+def top_k(scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[int]:
+    """Indices of the k best positive scores (ties by position: deterministic), optionally only
+    where mask is true."""
+    if mask is not None:
+        scores = np.where(mask, scores, 0.0)
+    k = min(k, int((scores > 0).sum()))
+    if k <= 0:
+        return []
+    top = np.argpartition(-scores, k - 1)[:k]
+    return [int(i) for i in top[np.lexsort((top, -scores[top]))]]
+
+
 class LexicalIndex:
     """BM25 scores for every (token, passage) pair, stored sparse by token (CSC)."""
 
@@ -126,18 +138,6 @@ class LexicalIndex:
             if best is not None:
                 total += group.weight * best
         return total
-
-    def search(self, groups: list[TermGroup], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Top k (passage index, score) with score > 0, optionally restricted to mask."""
-        scores = self.score(groups)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        k = min(k, int((scores > 0).sum()))
-        if k <= 0:
-            return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.lexsort((top, -scores[top]))]  # by score, ties by position: deterministic
-        return [(int(i), float(scores[i])) for i in top]
 
     def save(self, index_dir: Path) -> None:
         target = Path(index_dir) / self.DIRNAME

@@ -10,7 +10,7 @@ from importlib import resources
 
 from rag.errors import InputError
 from rag.lexical import TermGroup, plain_query
-from rag.loader import normalize_doc_number
+from rag.parse import normalize_doc_number
 from rag.text import CJK, detect_lang, normalize, words
 
 MAX_QUERY_CHARS = 2000

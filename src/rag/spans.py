@@ -1,0 +1,136 @@
+"""Key spans: the part of a sentence that is the answer to a typed question — a number with its
+unit and measure word, a date, a rank, a phone number, a person, a body, a place, a quoted name."""
+
+from __future__ import annotations
+
+import re
+
+_NUM = r"\d+(?:[.,]\d+)*"
+_COUNT = "家项个所位名批种条座台套支篇件人次场届"
+_ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
+_UNITS = rf"(?:%|‰|[{_COUNT}]|亿元|万元|元|倍|平方米|公里|米|吨)"
+_NOT_DATE = r"(?!\s*[年月日/]|\d)"  # not a date part, not the numerator of 1/3
+SPAN_PATTERNS = {
+    "number": [
+        rf"(?:约|近|超过|超|逾)?\s*{_NUM}\s*(?:余|多)?\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*{_UNITS}(?:[\u4e00-\u9fff]{{0,3}}(?:已上市|以上))?",
+        rf"(?!一[{_COUNT}])[{_ZH_NUMERAL}]+\s*(?:余|多)?\s*{_UNITS}",  # 六次, 三大 (but 一批 is "a batch")
+        r"\d+\s*/\s*\d+",
+        rf"第\s*{_NUM}\s*号",
+        rf"{_NUM}\s*(?:万|亿){_NOT_DATE}",
+        rf"(?<![\d./]){_NUM}{_NOT_DATE}",
+    ],
+    "rank": [rf"第\s*{_NUM}\s*[位名]", r"第[一二三四五六七八九十]+[位名]", r"全国第[一二三四五六七八九十]+|第[一二三四五六七八九十]"],
+    "date": [
+        r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日",
+        r"\d{4}\s*年\s*\d{1,2}\s*月",
+        r"\d{4}\s*[-—–至到]\s*\d{4}\s*年",
+        r"\d{4}\s*年",
+    ],
+    "phone": [r"\d{7,}"],
+    "org": [r"[\u4e00-\u9fff（）]{2,24}?(?:大学|学院|研究院|研究所|实验室|创新中心|中心|公司|集团|委员会|办公厅|政府|联盟|交易所|医院|科委|科创办|队|军队|党|协会|银行)"],
+    "place": [r"[\u4e00-\u9fff]{2,8}?(?:新城|新区|区|县|镇|走廊)", r"[\u4e00-\u9fff]{2,6}路\d+号"],
+}
+SPAN_PATTERNS["person"] = SPAN_PATTERNS["org"]  # 谁 may be a body: 市科委, 上海技术交易所
+SPAN_PATTERNS["name"] = [r"(?<=“)[^“”]{1,24}(?=”)", r"(?<=《)[^《》]{1,40}(?=》)"]
+_SPAN_RES = {k: [re.compile(p) for p in v] for k, v in SPAN_PATTERNS.items()}
+_UNIT_OF_SPAN = [
+    ("percent", re.compile(r"[%‰]|\d+\s*/\s*\d+")),
+    ("money", re.compile(r"元")),
+    ("serial", re.compile(r"第\s*\d+\s*号")),
+    ("count", re.compile(rf"[{_COUNT}]")),
+]
+# Measure words that count the same kind of thing; 个 goes with any of them.
+_COUNTER_FAMILIES = ["家所", "项批条件", "位名人", "种类", "座台套"]
+
+def _span_unit(span_text: str) -> str | None:
+    for name, pattern in _UNIT_OF_SPAN:
+        if pattern.search(span_text):
+            return name
+    return None
+
+
+def _same_counter(asked: str, span_text: str) -> bool:
+    found = re.findall(rf"[{_COUNT}]", span_text)
+    if not found or asked == "个" or found[-1] in (asked, "个"):
+        return True
+    return any(asked in fam and found[-1] in fam for fam in _COUNTER_FAMILIES)
+
+
+def _names_in(text: str, names: frozenset[str], longest: int = 10) -> list[tuple[int, int]]:
+    """Spans of text that are known names, the longest at each position."""
+    spans, i = [], 0
+    while i < len(text):
+        for n in range(min(longest, len(text) - i), 1, -1):
+            if text[i:i + n] in names:
+                spans.append((i, i + n))
+                i += n - 1
+                break
+        i += 1
+    return spans
+
+
+_TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")  # 卡万·肖特
+
+
+def key_span(qtype: str | None, text: str, anchors: list[int], entities: dict, unit: str | None = None, counter: str | None = None, person_role: bool = False) -> tuple[int, int, int] | None:
+    """(start, end, preference) of the span of the asked-for type nearest to where the question's
+    terms occur; preference 0 is the most specific pattern (a number with its unit)."""
+    found: list[tuple[int, int, int]] = []  # (preference, start, end)
+    if qtype == "person":
+        for m in re.finditer(r"联系人(?:姓名)?[：:]\s*([\u4e00-\u9fff]{2,4})", text):
+            found.append((0, m.start(1), m.end(1)))
+        for m in re.finditer(r"([\u4e00-\u9fff、]{2,12})(?:委员|代表)(?=[：:，,])", text):
+            found.append((0, m.start(1), m.end(1)))
+        found += [(0, m.start(), m.end()) for m in _TRANSLITERATED.finditer(text)]
+    if qtype in ("person", "org", "place"):
+        found += [(0, s, e) for s, e in _names_in(text, entities.get(qtype, frozenset()))]
+    offset = 1 if qtype in ("person", "org", "place") else 0
+    if qtype == "person" and person_role:
+        return _nearest(found, anchors, text)  # "who heads it": a body's name does not answer
+    for pref, pattern in enumerate(_SPAN_RES.get(qtype or "", [])):
+        for m in pattern.finditer(text):
+            if m.end() <= m.start():
+                continue
+            # "15 项", "1.6 万项": read the measure word that follows a bare number
+            follow = re.match(rf"\s*(?:余|多)?\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*([{_COUNT}元%‰])", text[m.end():])
+            with_unit = m.group(0) + (follow.group(1) if follow else "")
+            if qtype == "number" and unit and _span_unit(with_unit) not in (unit, None):
+                continue  # "多少亿元" is not answered by "4.2%"
+            if qtype == "number" and counter and not _same_counter(counter, with_unit):
+                continue  # "多少家企业" is not answered by "1.6 万项"
+            if qtype == "number" and unit in ("money", "percent") and _span_unit(with_unit) is None:
+                continue  # an amount of money or a share comes with its unit
+            if qtype == "number" and unit and _span_unit(with_unit) is None:
+                pref = max(pref, 3)  # a bare number where a unit was asked for: a weak answer
+            found.append((pref + offset, m.start(), m.end()))
+    return _nearest(found, anchors, text)
+
+
+def _nearest(found: list[tuple[int, int, int]], anchors: list[int], text: str) -> tuple[int, int, int] | None:
+    """Of the spans of the most specific kind, the one nearest the question's terms."""
+    if not found:
+        return None
+    best_pref = min(p for p, _, _ in found)
+    candidates = [(s, e) for p, s, e in found if p == best_pref]
+
+    def distance(span):
+        if not anchors:
+            return span[0]
+        return min(min(abs(span[0] - a), abs(a - span[1])) for a in anchors)
+
+    s, e = min(candidates, key=lambda sp: (distance(sp), sp[0]))
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e, best_pref)
+
+
+def best_clause(text: str, anchors: list[int]) -> tuple[int, int] | None:
+    """Without a typed span, mark the clause that holds most of the question's terms."""
+    best, best_n = None, 0
+    for m in re.finditer(r"[^，,；;。！？]+", text):
+        n = sum(m.start() <= a < m.end() for a in anchors)
+        if n > best_n:
+            best, best_n = (m.start(), m.end()), n
+    return best

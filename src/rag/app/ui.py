@@ -60,7 +60,7 @@ class Handlers:
 
     # -- page --------------------------------------------------------------------------------
     def ask_page(self, question: str) -> str:
-        if not (question or "").strip():  # the core's message for this names the CLI; say it the page's way
+        if not (question or "").strip():  # an empty box gets the page's own prompt, not an error
             return render.message(*ASK_PROMPT, kind="empty")
 
         def run():
@@ -210,7 +210,8 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 7860, log_fn=None
     engine = Engine(config, progress=True)
     for notice in engine.notices:
         say(f"note: {notice}")
-    engine.ask(EXAMPLES[0])  # warm up the tokenizer and dictionaries before the first visitor
+    for example in EXAMPLES[:2]:  # an English and a Chinese question: load the dictionaries and the
+        engine.ask(example)  # Chinese segmenter before the first visitor, not during their question
     demo = build_app(engine)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     try:

@@ -115,7 +115,7 @@ class Composer:
     def __init__(self, index):
         self.index = index
         self.entities = getattr(index, "entities", {}) or {}
-        self._contexts: dict[str, str] = {}
+        self._contexts: dict[str, tuple[str, str]] = {}
 
     def candidates(self, hits: list[Hit]) -> list[tuple[Chunk, float]]:
         """Retrieved passages, plus the opening and the footer of the top documents: who the reply
@@ -159,7 +159,8 @@ class Composer:
         scored = []
         for chunk, rank in self.candidates(hits):
             specific, issuer = self._doc_context(chunk.doc_id)
-            context = normalize(chunk.section_path) + " " + specific + " " + issuer
+            own = normalize(chunk.section_path) + " " + specific  # this passage's heading path and reply
+            context = own + " " + issuer
             chunk_norm = normalize(chunk.text)
             metadata = self._metadata_spans(chunk.doc_id)
             # the passage as a whole: does it cover the question, does it lack something heavy?
@@ -182,7 +183,7 @@ class Composer:
                     if credit < 1.0:
                         credit = max(
                             credit,
-                            context_credit * _credit(g, normalize(chunk.section_path) + " " + specific)[0],
+                            context_credit * _credit(g, own)[0],
                             CONTEXT_CREDIT * _credit(g, context)[0],
                             PREVIOUS_CREDIT * _credit(g, before)[0],
                         )
@@ -202,7 +203,7 @@ class Composer:
                     penalty = 0.5 if any(y in chunk_norm for y in info.years) else 0.25
                     coverage, sentence_cov = coverage * penalty, sentence_cov * penalty
                 typed = key_span(info.qtype, raw, anchors, self.entities, info.unit, info.counter, info.person_role) if info.qtype else None
-                if typed and info.qtype in MEASURED and info.weight and _local_coverage(info, raw, typed, normalize(chunk.section_path) + " " + specific) < CLAUSE_MIN:
+                if typed and info.qtype in MEASURED and info.weight and _local_coverage(info, raw, typed, own) < CLAUSE_MIN:
                     typed = None  # the number counts something else: "1.6 万项 projects" for "how many enterprises"
                 factor = 1.0
                 if info.qtype and typed is None:
@@ -240,8 +241,6 @@ class Composer:
             if s.score < EXTRA_RATIO * best.score or s.sentence_cov < EXTRA_MIN_COVERAGE:
                 continue
             if info.qtype in SPAN_REQUIRED and not s.typed:
-                continue
-            if any(c.chunk.doc_id == s.chunk.doc_id and abs(c.start - s.start) < 1 for c in chosen):
                 continue
             if any(squash(c.text) == squash(s.text) for c in chosen):
                 continue

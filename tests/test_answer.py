@@ -104,3 +104,13 @@ def test_english_names_are_entities_only_when_capitalised(engine):
     info = engine.retriever.analyze("How many centres were built in Pudong?")
     entities = {g.source for g in info.concepts if g.entity}
     assert "pudong" in entities and "built" not in entities
+
+
+def test_a_doc_number_does_not_make_an_english_question_chinese(engine):
+    a = engine.ask("When was 沪科建复〔2023〕15号 issued?")
+    assert a.found and a.lang == "en" and squash(a.key) == "2023年5月11日"
+
+
+def test_english_words_inside_a_chinese_question_are_translated(engine):
+    a = engine.ask("2022年上海R&D经费占GDP比重是多少？")
+    assert a.found and a.key == "4.2%"

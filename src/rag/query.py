@@ -155,15 +155,18 @@ def analyze(text: str, translator=None, lexicon=None, names: frozenset[str] = fr
     """Analyse a validated query. translator turns its Latin part into Chinese terms; lexicon
     (the lexical index: idf(term), `term in lexicon`) weights each group by how telling its best
     term is; names are the people, bodies and places found in the passages."""
-    lang = detect_lang(text)
     doc_numbers = tuple(dict.fromkeys(filter(None, (normalize_doc_number(m.group(0)) for m in _DOCNO_FRAGMENT.finditer(text)))))
     body = _DOCNO_FRAGMENT.sub(" ", text)  # a 文号 filters; its digits are not terms or years
+    lang = detect_lang(body) if body.strip() else detect_lang(text)  # "When was 沪科建复〔2023〕15号 issued?" is English
     zh_part = re.sub(rf"[^{CJK}0-9.%]+", " ", body) if lang == "en" else body
     groups: list[TermGroup] = [TermGroup(_with_synonyms(list(g.alternatives)), g.weight, g.source) for g in plain_query(zh_part)]
     # Concepts: a word and its pieces count once. Words the index has never seen stay in: they
     # weigh against answering ("邮箱" in a corpus without e-mail addresses).
     concepts: list[TermGroup] = [
-        TermGroup(_with_synonyms([(w, 1.0)] + [(s, SUBWORD_WEIGHT) for s in subs]), 1.0, w) for w, subs in words(_WHICH.sub(" ", zh_part))
+        TermGroup(_with_synonyms([(w, 1.0)] + [(s, SUBWORD_WEIGHT) for s in subs]), 1.0, w)
+        for w, subs in words(_WHICH.sub(" ", zh_part))
+        # an English word inside a Chinese question is the translator's, unless the passages use it (GDP)
+        if not (translator is not None and w.isascii() and w.isalpha() and lexicon is not None and w not in lexicon)
     ]
     # “上海基地”: a quoted phrase is matched whole
     for quoted in re.findall(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]", zh_part):

@@ -114,3 +114,13 @@ def test_a_doc_number_does_not_make_an_english_question_chinese(engine):
 def test_english_words_inside_a_chinese_question_are_translated(engine):
     a = engine.ask("2022年上海R&D经费占GDP比重是多少？")
     assert a.found and a.key == "4.2%"
+
+
+def test_key_spans_come_from_the_clause_that_answers(engine):
+    assert engine.ask("What percentage of R&D spending goes to basic research?").key == "约 10%"
+    assert engine.ask("上海在给哪两家外地实验室做“上海基地”？").key == "合肥实验室"
+    assert "5 家已上市" in engine.ask("How many of the incubated companies have gone public?").answer
+
+
+def test_a_name_the_question_already_gives_is_not_the_key(engine):
+    assert engine.ask("张江实验室和哪些机构合作？").key != "张江实验室"

@@ -58,12 +58,6 @@ class Scored:
     entity_missing: bool = False  # a place, body or person the question names is nowhere in its evidence
 
 
-def _present(term: str, text: str) -> list[int]:
-    """Where term occurs in normalised text, as a list of one position (empty when absent)."""
-    at = text.find(term)
-    return [at] if at >= 0 else []
-
-
 def _bigram_share(word: str, text: str) -> float:
     if len(word) < 3 or not word.isalpha() or word.isascii():
         return 0.0
@@ -91,19 +85,20 @@ def _local_coverage(info, raw: str, typed: tuple[int, int, int], context: str) -
     return sum(max(_credit(g, window)[0], CONTEXT_CREDIT * _credit(g, context)[0]) * g.weight for g in info.concepts) / info.weight
 
 
-def _credit(group, text: str) -> tuple[float, list[int]]:
-    """How well text covers one concept (0..1) and where: the best alternative present counts
-    by its weight relative to the group's best (a sub-word 0.6, a synonym 0.8)."""
+def _credit(group, text: str) -> tuple[float, list[tuple[int, float]]]:
+    """How well text covers one concept (0..1), and where: (position, credit) of every occurrence
+    of every alternative. The best alternative present counts by its weight relative to the
+    group's best (a sub-word 0.6, a synonym 0.8)."""
     top = max(w for _, w in group.alternatives) or 1.0
     best, where = 0.0, []
     for token, w in group.alternatives:
-        pos = _present(token, text)
-        if pos:
-            credit = w / top if w < top else 1.0
-            if group.source.isascii() and not token.isascii():  # a translation: any gloss will do
-                credit = 0.6 + 0.4 * credit
-            if credit > best:
-                best, where = credit, pos
+        if token not in text:
+            continue
+        credit = w / top if w < top else 1.0
+        if group.source.isascii() and not token.isascii():  # a translation: any gloss will do
+            credit = 0.6 + 0.4 * credit
+        best = max(best, credit)
+        where.extend((m.start(), credit) for m in re.finditer(re.escape(token), text))
     if best == 0.0:
         best = BIGRAM_CREDIT * _bigram_share(group.source, text)
     return best, where
@@ -156,6 +151,7 @@ class Composer:
         filter), so a question with nothing left but its type ("Who is it addressed to?") is
         fully covered by that reply."""
         total = info.weight or 1.0
+        asked = normalize(info.text)
         scored = []
         for chunk, rank in self.candidates(hits):
             specific, issuer = self._doc_context(chunk.doc_id)
@@ -179,7 +175,7 @@ class Composer:
                 covered, missing, anchors, entity_missing = 0.0, 0.0, [], False
                 for g in info.concepts:
                     credit, where = _credit(g, text)
-                    anchors.extend(where)
+                    anchors.extend((a, g.weight * c) for a, c in where)
                     if credit < 1.0:
                         credit = max(
                             credit,
@@ -202,7 +198,7 @@ class Composer:
                     # the sentence speaks of another year: "2021年的比重" is not answered by 2022's
                     penalty = 0.5 if any(y in chunk_norm for y in info.years) else 0.25
                     coverage, sentence_cov = coverage * penalty, sentence_cov * penalty
-                typed = key_span(info.qtype, raw, anchors, self.entities, info.unit, info.counter, info.person_role) if info.qtype else None
+                typed = key_span(info.qtype, raw, anchors, self.entities, info.unit, info.counter, info.person_role, asked) if info.qtype else None
                 if typed and info.qtype in MEASURED and info.weight and _local_coverage(info, raw, typed, own) < CLAUSE_MIN:
                     typed = None  # the number counts something else: "1.6 万项 projects" for "how many enterprises"
                 factor = 1.0
@@ -251,7 +247,7 @@ class Composer:
             for s in scored:
                 if s.sentence_cov < MIN_COVERAGE or s.chunk.doc_id != best.chunk.doc_id or any(c.start == s.start for c in chosen):
                     continue
-                span = key_span(extra, s.text, [], self.entities)
+                span = key_span(extra, s.text, [], self.entities, question=normalize(info.text))
                 if span:
                     chosen.append(replace(s, span=span[:2], typed=True))
                     break

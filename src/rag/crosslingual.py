@@ -41,6 +41,8 @@ ABBREVIATIONS = {
     "soes": "state-owned enterprises",
     "npc": "people's congress",
     "prc": "china",
+    "lab": "laboratory",
+    "labs": "laboratories",
 }
 _BRITISH = [
     (re.compile(r"(?<=[a-z]{3})tre(s?)$"), r"ter\1"),  # centre → center, metres → meters

@@ -12,7 +12,7 @@ _UNITS = rf"(?:%|‰|[{_COUNT}]|亿元|万元|元|倍|平方米|公里|米|吨)"
 _NOT_DATE = r"(?!\s*[年月日/]|\d)"  # not a date part, not the numerator of 1/3
 SPAN_PATTERNS = {
     "number": [
-        rf"(?:约|近|超过|超|逾)?\s*{_NUM}\s*(?:余|多)?\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*{_UNITS}(?:[\u4e00-\u9fff]{{0,3}}(?:已上市|以上))?",
+        rf"(?:约|近|超过|超|逾)?\s*{_NUM}\s*(?:余|多)?\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*{_UNITS}",
         rf"(?!一[{_COUNT}])[{_ZH_NUMERAL}]+\s*(?:余|多)?\s*{_UNITS}",  # 六次, 三大 (but 一批 is "a batch")
         r"\d+\s*/\s*\d+",
         rf"第\s*{_NUM}\s*号",
@@ -27,10 +27,14 @@ SPAN_PATTERNS = {
         r"\d{4}\s*年",
     ],
     "phone": [r"\d{7,}"],
-    "org": [r"[\u4e00-\u9fff（）]{2,24}?(?:大学|学院|研究院|研究所|实验室|创新中心|中心|公司|集团|委员会|办公厅|政府|联盟|交易所|医院|科委|科创办|队|军队|党|协会|银行)"],
-    "place": [r"[\u4e00-\u9fff]{2,8}?(?:新城|新区|区|县|镇|走廊)", r"[\u4e00-\u9fff]{2,6}路\d+号"],
+    "place": [r"[\u4e00-\u9fff]{2,6}路\d+号"],
 }
-SPAN_PATTERNS["person"] = SPAN_PATTERNS["org"]  # 谁 may be a body: 市科委, 上海技术交易所
+# Names of bodies and places end in a telling word; they start after a function character.
+NAME_ENDINGS = {
+    "org": re.compile(r"大学|学院|研究院|研究所|实验室|创新中心|中心|公司|集团|委员会|办公厅|政府|联盟|交易所|医院|科委|科创办|军队|队|党|协会|银行"),
+    "place": re.compile(r"新城|新区|区|县|镇|走廊"),
+}
+_NAME_STOP = set("的、与和及在为是对由以从向将把被等也并或同跟给于其之如即共已均还又再所各每该此这那有到至经自沪，,。；;：:（）()“”《》「」 \n")
 SPAN_PATTERNS["name"] = [r"(?<=“)[^“”]{1,24}(?=”)", r"(?<=《)[^《》]{1,40}(?=》)"]
 _SPAN_RES = {k: [re.compile(p) for p in v] for k, v in SPAN_PATTERNS.items()}
 _UNIT_OF_SPAN = [
@@ -72,22 +76,26 @@ def _names_in(text: str, names: frozenset[str], longest: int = 10) -> list[tuple
 _TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")  # 卡万·肖特
 
 
-def key_span(qtype: str | None, text: str, anchors: list[int], entities: dict, unit: str | None = None, counter: str | None = None, person_role: bool = False) -> tuple[int, int, int] | None:
-    """(start, end, preference) of the span of the asked-for type nearest to where the question's
-    terms occur; preference 0 is the most specific pattern (a number with its unit)."""
-    found: list[tuple[int, int, int]] = []  # (preference, start, end)
-    if qtype == "person":
-        for m in re.finditer(r"联系人(?:姓名)?[：:]\s*([\u4e00-\u9fff]{2,4})", text):
-            found.append((0, m.start(1), m.end(1)))
-        for m in re.finditer(r"([\u4e00-\u9fff、]{2,12})(?:委员|代表)(?=[：:，,])", text):
-            found.append((0, m.start(1), m.end(1)))
-        found += [(0, m.start(), m.end()) for m in _TRANSLITERATED.finditer(text)]
+def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], entities: dict, unit: str | None = None, counter: str | None = None, person_role: bool = False, question: str = "") -> tuple[int, int, int] | None:
+    """(start, end, kind rank) of the span of the asked-for type in the part of the sentence that
+    holds the question; rank 0 is the most specific kind (a number with its unit, a person for
+    "who"), higher ranks weaker ones (a bare number, a body for "who"). A name that only repeats
+    the question (张江实验室 in "张江实验室和哪些机构合作？") is not its answer."""
+    found: list[tuple[int, int, int]] = []  # (rank, start, end)
     if qtype in ("person", "org", "place"):
-        found += [(0, s, e) for s, e in _names_in(text, entities.get(qtype, frozenset()))]
-    offset = 1 if qtype in ("person", "org", "place") else 0
-    if qtype == "person" and person_role:
-        return _nearest(found, anchors, text)  # "who heads it": a body's name does not answer
-    for pref, pattern in enumerate(_SPAN_RES.get(qtype or "", [])):
+        kind = "org" if qtype == "person" else qtype
+        names = _names_in(text, entities.get(kind, frozenset())) + _ending_names(text, NAME_ENDINGS[kind])
+        if qtype == "person":
+            people = [(m.start(1), m.end(1)) for m in re.finditer(r"联系人(?:姓名)?[：:]\s*([\u4e00-\u9fff]{2,4})", text)]
+            people += [(m.start(1), m.end(1)) for m in re.finditer(r"([\u4e00-\u9fff、]{2,12})(?:委员|代表)(?=[：:，,])", text)]
+            people += [(m.start(), m.end()) for m in _TRANSLITERATED.finditer(text)]
+            people += _names_in(text, entities.get("person", frozenset()))
+            found += [(0, s, e) for s, e in people]
+            if not person_role:  # 谁 may be a body (市科委); "who heads it" may not
+                found += [(1, s, e) for s, e in names]
+        else:
+            found += [(0, s, e) for s, e in names]
+    for rank, pattern in enumerate(_SPAN_RES.get(qtype or "", [])):
         for m in pattern.finditer(text):
             if m.end() <= m.start():
                 continue
@@ -101,36 +109,59 @@ def key_span(qtype: str | None, text: str, anchors: list[int], entities: dict, u
             if qtype == "number" and unit in ("money", "percent") and _span_unit(with_unit) is None:
                 continue  # an amount of money or a share comes with its unit
             if qtype == "number" and unit and _span_unit(with_unit) is None:
-                pref = max(pref, 3)  # a bare number where a unit was asked for: a weak answer
-            found.append((pref + offset, m.start(), m.end()))
+                rank = max(rank, 3)  # a bare number where a unit was asked for: a weak answer
+            found.append((rank, m.start(), m.end()))
+    if question and qtype in ("person", "org", "place", "name"):
+        asked = re.sub(r"\s+", "", question)
+        found = [f for f in found if re.sub(r"\s+", "", text[f[1]:f[2]]) not in asked]
     return _nearest(found, anchors, text)
 
 
-def _nearest(found: list[tuple[int, int, int]], anchors: list[int], text: str) -> tuple[int, int, int] | None:
-    """Of the spans of the most specific kind, the one nearest the question's terms."""
+def _ending_names(text: str, endings: re.Pattern, longest: int = 14) -> list[tuple[int, int]]:
+    """Spans like 合肥实验室 in "成为合肥实验室": from a telling ending, leftwards to the nearest
+    function character (的、与为在…), at most `longest` characters."""
+    spans = []
+    for m in endings.finditer(text):
+        s = m.start()
+        while s > 0 and m.end() - s < longest and text[s - 1] not in _NAME_STOP and "\u4e00" <= text[s - 1] <= "\u9fff":
+            s -= 1
+        if s < m.start():
+            spans.append((s, m.end()))
+    return spans
+
+
+def _nearest(found: list[tuple[int, int, int]], anchors: list[tuple[int, float]], text: str) -> tuple[int, int, int] | None:
+    """The span in the clause that holds most of the question (anchors: (position, weight) of its
+    matched words), then of the most specific kind, then nearest those words. "其中基础研究占
+    研发投入的比重约 10%": 10%, not the 4.2% before it. Returns (start, end, kind rank)."""
     if not found:
         return None
-    best_pref = min(p for p, _, _ in found)
-    candidates = [(s, e) for p, s, e in found if p == best_pref]
+    weighted = anchors
+    bounds = [0] + [m.end() for m in re.finditer(r"[，,；;。：:]", text)] + [len(text) + 1]
+
+    def clause_weight(span):
+        k = max(i for i, b in enumerate(bounds) if b <= span[0])
+        lo, hi = bounds[k], bounds[k + 1]
+        return sum(w for a, w in weighted if lo <= a < hi)
 
     def distance(span):
-        if not anchors:
+        if not weighted:
             return span[0]
-        return min(min(abs(span[0] - a), abs(a - span[1])) for a in anchors)
+        return min(min(abs(span[0] - a), abs(a - span[1])) for a, _ in weighted)
 
-    s, e = min(candidates, key=lambda sp: (distance(sp), sp[0]))
+    pref, s, e = min(found, key=lambda f: (-clause_weight(f[1:]), f[0], distance(f[1:]), f[1]))
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
         e -= 1
-    return (s, e, best_pref)
+    return (s, e, pref)
 
 
-def best_clause(text: str, anchors: list[int]) -> tuple[int, int] | None:
+def best_clause(text: str, anchors: list[tuple[int, float]]) -> tuple[int, int] | None:
     """Without a typed span, mark the clause that holds most of the question's terms."""
     best, best_n = None, 0
     for m in re.finditer(r"[^，,；;。！？]+", text):
-        n = sum(m.start() <= a < m.end() for a in anchors)
+        n = sum(w for a, w in anchors if m.start() <= a < m.end())
         if n > best_n:
             best, best_n = (m.start(), m.end()), n
     return best

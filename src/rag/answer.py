@@ -72,7 +72,7 @@ SPAN_REQUIRED = ("number", "date", "rank", "phone", "person")  # which body, whe
 LOCAL_WINDOW = 20  # characters each side of a number, date or rank that must cover part of the question
 
 
-def _local_coverage(info, raw: str, typed: tuple[int, int, int], context: str) -> float:
+def _local_coverage(info, raw: str, typed: tuple[int, int], context: str) -> float:
     """Coverage of the question by the words around the key span (with the reply's own context):
     "10 家制造业创新中心" does not answer how many national key laboratories there are. A span
     that opens its sentence ("2021年，……中心成立") speaks for the whole sentence."""
@@ -198,9 +198,12 @@ class Composer:
                     # the sentence speaks of another year: "2021年的比重" is not answered by 2022's
                     penalty = 0.5 if any(y in chunk_norm for y in info.years) else 0.25
                     coverage, sentence_cov = coverage * penalty, sentence_cov * penalty
-                typed = key_span(info.qtype, raw, anchors, self.entities, info.unit, info.counter, info.person_role, asked) if info.qtype else None
-                if typed and info.qtype in MEASURED and info.weight and _local_coverage(info, raw, typed, own) < CLAUSE_MIN:
-                    typed = None  # the number counts something else: "1.6 万项 projects" for "how many enterprises"
+                def among_the_question(a: int, b: int, raw=raw, own=own) -> bool:
+                    """A number among words that do not cover the question counts something else."""
+                    return _local_coverage(info, raw, (a, b), own) >= CLAUSE_MIN
+
+                accept = among_the_question if info.qtype in MEASURED and info.weight else None
+                typed = key_span(info.qtype, raw, anchors, self.entities, info.unit, info.counter, info.person_role, asked, accept) if info.qtype else None
                 factor = 1.0
                 if info.qtype and typed is None:
                     factor = UNTYPED_FACTOR

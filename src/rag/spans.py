@@ -76,11 +76,12 @@ def _names_in(text: str, names: frozenset[str], longest: int = 10) -> list[tuple
 _TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")  # 卡万·肖特
 
 
-def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], entities: dict, unit: str | None = None, counter: str | None = None, person_role: bool = False, question: str = "") -> tuple[int, int, int] | None:
+def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], entities: dict, unit: str | None = None, counter: str | None = None, person_role: bool = False, question: str = "", accept=None) -> tuple[int, int, int] | None:
     """(start, end, kind rank) of the span of the asked-for type in the part of the sentence that
     holds the question; rank 0 is the most specific kind (a number with its unit, a person for
     "who"), higher ranks weaker ones (a bare number, a body for "who"). A name that only repeats
-    the question (张江实验室 in "张江实验室和哪些机构合作？") is not its answer."""
+    the question (张江实验室 in "张江实验室和哪些机构合作？") is not its answer. accept(start, end)
+    may reject spans (a number among words that do not cover the question) before the choice."""
     found: list[tuple[int, int, int]] = []  # (rank, start, end)
     if qtype in ("person", "org", "place"):
         kind = "org" if qtype == "person" else qtype
@@ -114,6 +115,8 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
     if question and qtype in ("person", "org", "place", "name"):
         asked = re.sub(r"\s+", "", question)
         found = [f for f in found if re.sub(r"\s+", "", text[f[1]:f[2]]) not in asked]
+    if accept is not None:
+        found = [f for f in found if accept(f[1], f[2])]
     return _nearest(found, anchors, text)
 
 

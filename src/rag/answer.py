@@ -47,10 +47,8 @@ class Scored:
     start: int  # offsets in the document text
     end: int
     text: str
-    coverage: float
     missing: float  # weight share of the heaviest concept the sentence and its context lack
     sentence_cov: float  # coverage by the sentence itself (with context credits)
-    passage_cov: float  # coverage by its whole passage
     span: tuple[int, int] | None  # key span in text
     typed: bool  # the span is of the asked-for type
     score: float
@@ -72,8 +70,9 @@ SPAN_REQUIRED = ("number", "date", "rank", "phone", "person")  # which body, whe
 LOCAL_WINDOW = 20  # characters each side of a number, date or rank that must cover part of the question
 
 
-def _local_coverage(info, raw: str, typed: tuple[int, int], context: str) -> float:
-    """Coverage of the question by the words around the key span (with the reply's own context):
+def _local_coverage(info, raw: str, typed: tuple[int, int], own_credit: list[float]) -> float:
+    """Coverage of the question by the words around the key span, with what the passage's heading
+    path and reply say of each concept (own_credit, in the order of info.concepts):
     "10 家制造业创新中心" does not answer how many national key laboratories there are. A span
     that opens its sentence ("2021年，……中心成立") speaks for the whole sentence."""
     first_clause = re.match(r"[^，,；;：:]*", raw).end()
@@ -82,7 +81,7 @@ def _local_coverage(info, raw: str, typed: tuple[int, int], context: str) -> flo
     else:
         window = raw[max(0, typed[0] - LOCAL_WINDOW):typed[1] + LOCAL_WINDOW]
     window = normalize(window)
-    return sum(max(_credit(g, window)[0], CONTEXT_CREDIT * _credit(g, context)[0]) * g.weight for g in info.concepts) / info.weight
+    return sum(max(_credit(g, window)[0], CONTEXT_CREDIT * c) * g.weight for g, c in zip(info.concepts, own_credit)) / info.weight
 
 
 def _credit(group, text: str) -> tuple[float, list[tuple[int, float]]]:
@@ -159,8 +158,12 @@ class Composer:
             context = own + " " + issuer
             chunk_norm = normalize(chunk.text)
             metadata = self._metadata_spans(chunk.doc_id)
-            # the passage as a whole: does it cover the question, does it lack something heavy?
-            passage = [max(_credit(g, chunk_norm)[0], CONTEXT_CREDIT * _credit(g, context)[0]) for g in info.concepts]
+            # what the passage's own heading path and reply, and the issuer too, say of each concept:
+            # the same for every sentence of the passage
+            own_credit = [_credit(g, own)[0] for g in info.concepts]
+            context_credits = [_credit(g, context)[0] for g in info.concepts]
+            # the passage as a whole: does it cover the question?
+            passage = [max(_credit(g, chunk_norm)[0], CONTEXT_CREDIT * c) for g, c in zip(info.concepts, context_credits)]
             passage_cov = sum(c * g.weight for c, g in zip(passage, info.concepts)) / total
             previous = ""
             for s, e in sentences(chunk.text):
@@ -173,16 +176,11 @@ class Composer:
                 before = previous
                 previous = text
                 covered, missing, anchors, entity_missing = 0.0, 0.0, [], False
-                for g in info.concepts:
+                for g, own_c, context_c in zip(info.concepts, own_credit, context_credits):
                     credit, where = _credit(g, text)
                     anchors.extend((a, g.weight * c) for a, c in where)
                     if credit < 1.0:
-                        credit = max(
-                            credit,
-                            context_credit * _credit(g, own)[0],
-                            CONTEXT_CREDIT * _credit(g, context)[0],
-                            PREVIOUS_CREDIT * _credit(g, before)[0],
-                        )
+                        credit = max(credit, context_credit * own_c, CONTEXT_CREDIT * context_c, PREVIOUS_CREDIT * _credit(g, before)[0])
                     covered += credit * g.weight
                     if credit == 0.0:
                         missing = max(missing, g.weight / total)
@@ -198,9 +196,9 @@ class Composer:
                     # the sentence speaks of another year: "2021年的比重" is not answered by 2022's
                     penalty = 0.5 if any(y in chunk_norm for y in info.years) else 0.25
                     coverage, sentence_cov = coverage * penalty, sentence_cov * penalty
-                def among_the_question(a: int, b: int, raw=raw, own=own) -> bool:
+                def among_the_question(a: int, b: int, raw=raw, own_credit=own_credit) -> bool:
                     """A number among words that do not cover the question counts something else."""
-                    return _local_coverage(info, raw, (a, b), own) >= CLAUSE_MIN
+                    return _local_coverage(info, raw, (a, b), own_credit) >= CLAUSE_MIN
 
                 accept = among_the_question if info.qtype in MEASURED and info.weight else None
                 typed = key_span(info.qtype, raw, anchors, self.entities, info.unit, info.counter, info.person_role, asked, accept) if info.qtype else None
@@ -210,7 +208,7 @@ class Composer:
                 bonus = 0.15 if typed and typed[2] == 0 else 0.05 if typed else 0.0
                 score = coverage * factor + bonus + 0.02 / rank
                 span = typed[:2] if typed else best_clause(raw, anchors)
-                scored.append(Scored(chunk, chunk.start + s, chunk.start + e, raw, coverage, missing, sentence_cov, passage_cov, span, typed is not None, score, rank, entity_missing))
+                scored.append(Scored(chunk, chunk.start + s, chunk.start + e, raw, missing, sentence_cov, span, typed is not None, score, rank, entity_missing))
         scored.sort(key=lambda x: (-x.score, x.rank, x.start))
         return scored
 

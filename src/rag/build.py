@@ -23,6 +23,7 @@ from rag.dense import DenseIndex
 from rag.errors import CorpusError, IndexProblem, ModelUnavailable
 from rag.lexical import BigramIndex, LexicalIndex
 from rag.loader import parse_corpus, read_corpus
+from rag.parse import CONTACT_NAME
 from rag.store import MANIFEST, SCHEMA_VERSION, fingerprint, index_settings, read_manifest
 from rag.text import add_words
 from rag.types import Document, content_hash
@@ -109,8 +110,9 @@ def build_index(config: Config, embedder=None, force: bool = False, progress: bo
         report.dense = embedder is not None
         report.reused = report.chunks if embedder else 0
         report.seconds = time.time() - started
-        if old.get("fingerprint") != fingerprint(config.corpus_dir):  # touched but identical content
-            old["fingerprint"] = fingerprint(config.corpus_dir)
+        current = fingerprint(config.corpus_dir)
+        if old.get("fingerprint") != current:  # touched but identical content
+            old["fingerprint"] = current
             (index_dir / MANIFEST).write_text(json.dumps(old, ensure_ascii=False, indent=2), encoding="utf-8")
         return report
 
@@ -157,9 +159,8 @@ def write_index(docs: list[Document], config: Config, embedder, report: BuildRep
     tmp.mkdir(parents=True)
     dense_meta: dict = {"on": False, "model": None, "dimension": None, "signature": None, "requested": config.model, "reason": report.dense_reason}
     if embedder is not None:
-        vectors, reused = _embed(embedder, texts, index_dir, config.batch_size, progress)
+        vectors, keys, reused = _embed(embedder, texts, index_dir, config.batch_size, progress)
         report.embedded, report.reused = len(texts) - reused, reused
-        keys = [content_hash(embedder.signature, t) for t in texts]
         np.save(tmp / "embeddings.npy", vectors, allow_pickle=False)
         (tmp / "embedding_keys.json").write_text(json.dumps(keys), encoding="utf-8")
         DenseIndex.build(vectors).save(tmp)
@@ -189,17 +190,12 @@ def write_index(docs: list[Document], config: Config, embedder, report: BuildRep
 
 
 def _contact_names(docs: list[Document]) -> set[str]:
-    import re
-
-    names = set()
-    for d in docs:
-        for m in re.finditer(r"联系人(?:姓名)?[：:]\s*([\u4e00-\u9fff]{2,4})", d.text):
-            names.add(m.group(1))
-    return names
+    return {m.group(1) for d in docs for m in CONTACT_NAME.finditer(d.text)}
 
 
-def _embed(embedder, texts: list[str], index_dir: Path, batch_size: int, progress: bool) -> tuple[np.ndarray, int]:
-    """Vectors for texts, reusing stored ones with the same content hash. Returns (vectors, reused)."""
+def _embed(embedder, texts: list[str], index_dir: Path, batch_size: int, progress: bool) -> tuple[np.ndarray, list[str], int]:
+    """Vectors for texts, reusing stored ones with the same content hash.
+    Returns (vectors, the content hash of each, how many were reused)."""
     keys = [content_hash(embedder.signature, t) for t in texts]
     stored: dict[str, np.ndarray] = {}
     try:
@@ -223,7 +219,7 @@ def _embed(embedder, texts: list[str], index_dir: Path, batch_size: int, progres
     for i, k in enumerate(keys):
         if k in stored:
             vectors[i] = stored[k]
-    return vectors, len(texts) - len(missing)
+    return vectors, keys, len(texts) - len(missing)
 
 
 def _swap_in(tmp: Path, index_dir: Path) -> None:

@@ -18,6 +18,7 @@ _DATE_LINE = re.compile(rf"^{DATE_RE.pattern}$")
 _SEPARATOR = re.compile(r"^\s*([-*_=]\s*){3,}$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+CONTACT_NAME = re.compile(r"联系人(?:姓名)?[：:]\s*([\u4e00-\u9fff]{2,4})")  # 联系人姓名：葛梦然
 _FOOTER_START = re.compile(r"^(抄送|印发|联系人|联系电话|联系地址|通讯地址|邮政编码|电子邮箱|传真)")
 _META_LINE = re.compile(r"^(办理结果|公开属性|公开方式|办理单位|主办单位|会办单位|签发人)\s*[：:]")
 _ISSUER = re.compile(r"^[\u4e00-\u9fff（）()]{4,30}(委员会|人民政府|政府|局|厅|办公室|办公厅|委|部|院|中心)$")

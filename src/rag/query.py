@@ -46,7 +46,6 @@ _WHICH = re.compile(r"哪[一两二三四五六七八九十几]?[个家项所位
 _COUNTER = re.compile(r"(?:多少|(?<!哪)几)([家项个所位名批种条座台套支篇件人])")
 _TYPE_RES = [(name, re.compile(pattern, re.I)) for name, pattern in _TYPES]
 _YEAR_RE = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
-_NUMBER_RE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 _DOCNO_FRAGMENT = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号")
 
 
@@ -57,7 +56,6 @@ class QueryInfo:
     groups: tuple[TermGroup, ...]
     qtype: str | None  # number, date, person, place, org, phone or None
     years: tuple[str, ...]  # years the question names: evidence must be about them
-    numbers: tuple[str, ...]  # other numbers the question names (proposal 0982 …)
     doc_numbers: tuple[str, ...]  # 文号 the question names
     translated: bool = False  # whether any term came from English → Chinese translation
     concepts: tuple[TermGroup, ...] = ()  # what a sentence must cover to answer: one group per word
@@ -206,7 +204,6 @@ def analyze(text: str, translator=None, lexicon=None, names: frozenset[str] = fr
     concepts = [replace(g, weight=g.weight * (SINGLE_CHAR_WEIGHT if len(g.source) == 1 else 1.0)) for g in concepts]
     norm = normalize(body)
     years = tuple(dict.fromkeys(_YEAR_RE.findall(norm)))
-    numbers = tuple(n for n in dict.fromkeys(_NUMBER_RE.findall(norm)) if n not in years)
     chinese = " ".join(re.findall(rf"[{CJK}0-9a-zA-Z.%]+", zh_part)) if lang == "zh" else " ".join(re.findall(rf"[{CJK}]+", zh_part))
     # only the question's own Chinese: a translation's alternatives are too loose for pairs of characters
     bigram_groups = [TermGroup(((chinese, 1.0),), 1.0, chinese)] if chinese.strip() else []
@@ -216,7 +213,7 @@ def analyze(text: str, translator=None, lexicon=None, names: frozenset[str] = fr
     m = _COUNTER.search(text)
     counter = m.group(1) if m and unit == "count" else None
     return QueryInfo(
-        text=text, lang=lang, groups=tuple(groups), qtype=qtype, years=years, numbers=numbers, doc_numbers=doc_numbers,
+        text=text, lang=lang, groups=tuple(groups), qtype=qtype, years=years, doc_numbers=doc_numbers,
         translated=translated, concepts=tuple(concepts), bigram_groups=tuple(bigram_groups), unit=unit, counter=counter, qtypes=qtypes,
         person_role=bool(PERSON_ROLE.search(text)),
     )

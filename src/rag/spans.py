@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from rag.parse import CONTACT_NAME
+
 _NUM = r"\d+(?:[.,]\d+)*"
 _COUNT = "家项个所位名批种条座台套支篇件人次场届"
 _ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
@@ -87,7 +89,7 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
         kind = "org" if qtype == "person" else qtype
         names = _names_in(text, entities.get(kind, frozenset())) + _ending_names(text, NAME_ENDINGS[kind])
         if qtype == "person":
-            people = [(m.start(1), m.end(1)) for m in re.finditer(r"联系人(?:姓名)?[：:]\s*([\u4e00-\u9fff]{2,4})", text)]
+            people = [(m.start(1), m.end(1)) for m in CONTACT_NAME.finditer(text)]
             people += [(m.start(1), m.end(1)) for m in re.finditer(r"([\u4e00-\u9fff、]{2,12})(?:委员|代表)(?=[：:，,])", text)]
             people += [(m.start(), m.end()) for m in _TRANSLITERATED.finditer(text)]
             people += _names_in(text, entities.get("person", frozenset()))

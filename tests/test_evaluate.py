@@ -3,21 +3,43 @@ import json
 import pytest
 
 from rag.errors import InputError
-from rag.evaluate import _summary, answer_correct, check_thresholds, evaluate_gold, load_gold
-from rag.types import Answer, Citation
+from rag.evaluate import _summary, check_thresholds, evaluate_gold, item_recall, load_gold, loose_correct, strict_correct
+from rag.types import Answer, Citation, Item
 
 
-def cite(doc):
-    return Citation(doc, "t", "s", "c", "q", "cite")
+def cite(doc, quote="q", highlight=None):
+    return Citation(doc, "t", "s", "c", quote, "cite", highlight=highlight)
 
 
-def test_answer_correctness_needs_found_all_strings_and_a_gold_first_citation():
+def test_loose_correctness_needs_found_all_strings_and_a_gold_first_citation():
     item = load_gold_lines([{"id": "1", "question": "q", "doc_numbers": ["A"], "answers": ["453", "2023年"]}])[0]
     ok = Answer("q", True, "“累计 **453 家**，2023 年”（A）", (cite("A"),), (), ())
-    assert answer_correct(ok, item)
-    assert not answer_correct(Answer("q", True, "“453 家”（A）", (cite("A"),), (), ()), item)  # a string missing
-    assert not answer_correct(Answer("q", True, ok.answer, (cite("B"), cite("A")), (), ()), item)  # first citation
-    assert not answer_correct(Answer("q", False, ok.answer, (cite("A"),), (), ()), item)
+    assert loose_correct(ok, item)
+    assert not loose_correct(Answer("q", True, "“453 家”（A）", (cite("A"),), (), ()), item)  # a string missing
+    assert not loose_correct(Answer("q", True, ok.answer, (cite("B"), cite("A")), (), ()), item)  # first citation
+    assert not loose_correct(Answer("q", False, ok.answer, (cite("A"),), (), ()), item)
+
+
+def test_strict_correctness_needs_the_gold_inside_a_key_span():
+    item = load_gold_lines([{"id": "1", "question": "q", "doc_numbers": ["A"], "answers": ["5家已上市"]}])[0]
+    quote = "迄今已成功孵化 40 余家科技创新企业，5 家已上市。"
+    marked = Answer("q", True, "…", (cite("A", quote, (20, 23)),), (), ())  # key "5 家": part of the gold, with its digits
+    assert marked.keys == ["5 家"] and strict_correct(marked, item)
+    wrong = Answer("q", True, "…", (cite("A", quote, (8, 14)),), (), ())  # key "40 余家" (loose would pass)
+    assert not strict_correct(wrong, item) and loose_correct(Answer("q", True, quote, (cite("A", quote),), (), ()), item)
+
+
+def test_list_questions_score_item_recall_and_verdicts_the_verdict():
+    rows = [
+        {"id": "l", "question": "q", "intent": "list", "doc_numbers": ["A"], "answers": [], "items": ["加强合作", "培育人才", "完善政策", "扩大开放"]},
+        {"id": "y", "question": "q", "intent": "yesno", "doc_numbers": ["A"], "answers": [], "verdict": "no"},
+    ]
+    listing, yesno = load_gold_lines(rows)
+    items = (Item("一是加强合作交流。", 0, "A"), Item("二是培育人才队伍。", 1, "A"), Item("三是提升服务。", 2, "A"))
+    answer = Answer("q", True, "…", (cite("A"), cite("A"), cite("A")), (), (), items=items)
+    assert item_recall(answer, listing) == 0.5 and strict_correct(answer, listing)
+    assert strict_correct(Answer("q", True, "否", (cite("A"),), (), (), verdict="no"), yesno)
+    assert not strict_correct(Answer("q", True, "是", (cite("A"),), (), (), verdict="yes"), yesno)
 
 
 def load_gold_lines(rows, tmp=None):
@@ -31,15 +53,16 @@ def load_gold_lines(rows, tmp=None):
 
 def test_metrics_by_hand():
     rows = [
-        {"answerable": True, "rank": 1, "correct": True},
-        {"answerable": True, "rank": 4, "correct": False},
-        {"answerable": True, "rank": None, "correct": False},
-        {"answerable": False, "rank": None, "correct": True},
+        {"answerable": True, "rank": 1, "correct": True, "strict": True, "item_recall": None},
+        {"answerable": True, "rank": 4, "correct": False, "strict": False, "item_recall": 0.5},
+        {"answerable": True, "rank": None, "correct": False, "strict": False, "item_recall": 1.0},
+        {"answerable": False, "rank": None, "correct": True, "strict": True, "item_recall": None},
     ]
     s = _summary(rows)
     assert s["recall@1"] == round(1 / 3, 4) and s["recall@3"] == round(1 / 3, 4) and s["recall@5"] == round(2 / 3, 4)
     assert s["mrr@10"] == round((1 + 1 / 4) / 3, 4)
-    assert s["answer_accuracy"] == round(1 / 3, 4) and s["refusal_accuracy"] == 1.0
+    assert s["answer_accuracy"] == round(1 / 3, 4) and s["key_span_accuracy"] == round(1 / 3, 4) and s["refusal_accuracy"] == 1.0
+    assert s["item_recall"] == 0.75
 
 
 def test_thresholds_name_what_failed():
@@ -65,5 +88,6 @@ def test_evaluation_on_a_small_gold_set(engine):
     ])
     report = evaluate_gold(engine, items)
     assert report["overall"]["recall@1"] == 1.0 and report["overall"]["answer_accuracy"] == 1.0
+    assert report["overall"]["key_span_accuracy"] == 1.0
     assert report["overall"]["refusal_accuracy"] == 1.0
     assert report["by_lang"]["en"]["questions"] == 1

@@ -99,7 +99,6 @@ def evaluate_squad(passages: str | Path, questions: str | Path | None = None, k:
     details, when given, receives one row per question."""
     from tqdm import tqdm
 
-    from rag.engine import ASK_K, CHAMPIONS
 
     if k < 1:
         raise InputError(f"-k must be at least 1, got {k}")
@@ -121,7 +120,7 @@ def evaluate_squad(passages: str | Path, questions: str | Path | None = None, k:
         info = engine.retriever.analyze(it.question)
         paragraphs = list(dict.fromkeys(h.chunk.doc_id for h in engine.retriever.search(info, k * 3)))[:k]
         rank = paragraphs.index(it.paragraph) + 1 if it.paragraph in paragraphs else None
-        answer = engine.answer_from(info, engine.retriever.search(info, ASK_K, champions=CHAMPIONS))
+        answer = engine.answer_from(info, engine.passages(info))
         text = squash(answer.answer.replace("**", "")) if answer.found else ""
         ok = any(squash(a) in text for a in it.answers)
         hits1 += rank == 1

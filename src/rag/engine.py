@@ -12,6 +12,7 @@ from rag.store import open_index
 from rag.types import Answer, Hit
 
 ASK_K = 8  # passages an answer draws on
+SEVERAL_K = 30  # … when the question asks which replies say something: enough to reach each of them
 CHAMPIONS = 2  # … plus each channel's own top passages, should fusion leave them out
 
 
@@ -60,8 +61,12 @@ class Engine:
 
     def ask(self, question: str, doc: str | None = None, year=None, k: int = ASK_K) -> Answer:
         info = self.retriever.analyze(question)
-        hits = self.retriever.search(info, k, doc=doc, year=year, champions=CHAMPIONS)
-        return self.answer_from(info, hits, scoped=doc is not None)
+        return self.answer_from(info, self.passages(info, doc=doc, year=year, k=k), scoped=doc is not None)
+
+    def passages(self, info: QueryInfo, doc: str | None = None, year=None, k: int = ASK_K) -> list[Hit]:
+        """The passages an answer to the analysed question draws on."""
+        k = max(k, SEVERAL_K) if info.intent.several else k
+        return self.retriever.search(info, k, doc=doc, year=year, champions=CHAMPIONS)
 
     def answer_from(self, info: QueryInfo, hits, scoped: bool = False) -> Answer:
         """Compose the answer to an analysed question from passages already retrieved."""

@@ -1,24 +1,36 @@
-"""Evaluation against a gold set of questions (evals/qa.jsonl).
+"""Evaluation against a gold set of questions (evals/qa.jsonl and the other sets in evals/).
 
-Each line: {"id", "question", "lang", "doc_numbers": [文号 …], "answers": [gold strings …]}; an
-unanswerable question has no doc_numbers and no answers.
+Each line: {"id", "question", "lang", "intent", "doc_numbers": [文号 …], "answers": [gold strings …],
+"items": [gold items …], "verdict": "yes" | "no" | the larger option}; an unanswerable question has no
+doc_numbers. evals/README.md describes the format and each set.
 
 Retrieval: rank of the first passage from a gold document → Recall@1/3/5, MRR@10.
-Answers: correct when found, every gold string is in the answer (whitespace and marks ignored)
-and the first citation is a gold document. Refusals: correct when not found.
+Answers, strict first (the headline, "key-span accuracy"):
+- a single fact: every gold string inside a key span of the answer (the marked span of a quote); a
+  key that is part of the gold string counts when it carries all of the gold's digits (key "5 家",
+  gold "5家已上市");
+- a list or plan: item recall — the share of gold items inside the answer's listed items; correct
+  when at least half are there;
+- a yes/no or comparison: the verdict;
+and the first citation from a gold document. Loose (as before): every gold string anywhere in the
+answer text. Refusals: correct when the answer is not found.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.engine import ASK_K, CHAMPIONS
 from rag.errors import InputError
 from rag.text import squash
 
 RETRIEVAL_K = 10
+LIST_INTENTS = ("list", "plan")
+VERDICT_INTENTS = ("yesno", "compare")
+ITEMS_FOR_CORRECT = 0.5  # a list answer counts as correct when it holds this share of the gold items
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,9 @@ class GoldItem:
     lang: str
     doc_numbers: tuple[str, ...]
     answers: tuple[str, ...]
+    intent: str = "what"
+    items: tuple[str, ...] = ()
+    verdict: str | None = None
 
     @property
     def answerable(self) -> bool:
@@ -44,7 +59,10 @@ def load_gold(path: str | Path) -> list[GoldItem]:
             continue
         try:
             row = json.loads(line)
-            items.append(GoldItem(str(row["id"]), row["question"], row.get("lang", "zh"), tuple(row.get("doc_numbers", [])), tuple(row.get("answers", []))))
+            items.append(GoldItem(
+                str(row["id"]), row["question"], row.get("lang", "zh"), tuple(row.get("doc_numbers", [])), tuple(row.get("answers", [])),
+                row.get("intent") or "what", tuple(row.get("items") or ()), row.get("verdict"),
+            ))
         except (ValueError, KeyError, TypeError) as e:
             raise InputError(f"{path}:{n} is not a gold item ({e}); each line needs id, question, doc_numbers, answers") from None
     if not items:
@@ -52,16 +70,47 @@ def load_gold(path: str | Path) -> list[GoldItem]:
     return items
 
 
-def answer_correct(answer, item: GoldItem) -> bool:
+def _in_key(gold: str, keys: list[str]) -> bool:
+    g = squash(gold)
+    digits = re.sub(r"\D", "", g)
+    for key in keys:
+        k = squash(key)
+        if g in k or (digits and k in g and re.sub(r"\D", "", k) == digits):
+            return True
+    return False
+
+
+def item_recall(answer, item: GoldItem) -> float | None:
+    if not item.items:
+        return None
+    listed = [squash(i.text) for i in answer.items] if answer.items else []
+    return sum(any(squash(g) in x for x in listed) for g in item.items) / len(item.items)
+
+
+def strict_correct(answer, item: GoldItem) -> bool:
+    """The headline: the gold inside the key span, the listed items or the verdict."""
+    if not answer.found or not answer.citations or answer.citations[0].doc_number not in item.doc_numbers:
+        return False
+    if item.intent in LIST_INTENTS and item.items:
+        return (item_recall(answer, item) or 0.0) >= ITEMS_FOR_CORRECT
+    if item.intent in VERDICT_INTENTS and item.verdict:
+        return squash(str(answer.verdict or "")).lower() == squash(item.verdict).lower()
+    return all(_in_key(a, answer.keys) for a in item.answers)
+
+
+def loose_correct(answer, item: GoldItem) -> bool:
+    """Found, every gold string (and item) somewhere in the answer, first citation a gold reply."""
     if not answer.found or not answer.citations:
         return False
     text = squash(answer.answer.replace("**", ""))
-    return all(squash(a) in text for a in item.answers) and answer.citations[0].doc_number in item.doc_numbers
+    wanted = item.answers + (item.items if item.intent in LIST_INTENTS else ())
+    return all(squash(a) in text for a in wanted) and answer.citations[0].doc_number in item.doc_numbers
 
 
 def _summary(rows: list[dict]) -> dict:
     answerable = [r for r in rows if r["answerable"]]
     refusals = [r for r in rows if not r["answerable"]]
+    lists = [r for r in answerable if r["item_recall"] is not None]
 
     def share(xs, key):
         return round(sum(1 for x in xs if x[key]) / len(xs), 4) if xs else None
@@ -77,7 +126,9 @@ def _summary(rows: list[dict]) -> dict:
         "recall@3": recall(3),
         "recall@5": recall(5),
         "mrr@10": round(sum(1 / r["rank"] for r in answerable if r["rank"]) / len(answerable), 4) if answerable else None,
+        "key_span_accuracy": share(answerable, "strict"),
         "answer_accuracy": share(answerable, "correct"),
+        "item_recall": round(sum(r["item_recall"] for r in lists) / len(lists), 4) if lists else None,
         "refusal_accuracy": share(refusals, "correct"),
     }
 
@@ -91,25 +142,35 @@ def evaluate_gold(engine, items: list[GoldItem], progress: bool = False) -> dict
         info = engine.retriever.analyze(item.question)
         hits = engine.retriever.search(info, RETRIEVAL_K)
         rank = next((h.rank for h in hits if (h.chunk.doc_number or h.chunk.doc_id) in item.doc_numbers), None)
-        answer = engine.answer_from(info, engine.retriever.search(info, ASK_K, champions=CHAMPIONS))
-        correct = answer_correct(answer, item) if item.answerable else not answer.found
+        answer = engine.answer_from(info, engine.passages(info))
         rows.append({
             "id": item.id,
             "question": item.question,
             "lang": item.lang,
+            "intent": item.intent,
+            "answered_as": answer.intent.get("kind"),
             "answerable": item.answerable,
             "rank": rank,
             "found": answer.found,
-            "correct": correct,
+            "strict": strict_correct(answer, item) if item.answerable else not answer.found,
+            "correct": loose_correct(answer, item) if item.answerable else not answer.found,
+            "item_recall": item_recall(answer, item) if item.answerable else None,
+            "confidence": answer.confidence,
+            "keys": answer.keys,
+            "verdict": answer.verdict,
             "cited": [c.doc_number for c in answer.citations],
             "gold_docs": list(item.doc_numbers),
             "gold_answers": list(item.answers),
+            "gold_items": list(item.items),
+            "gold_verdict": item.verdict,
             "answer": answer.answer,
         })
     langs = sorted({r["lang"] for r in rows})
+    intents = Counter(r["intent"] for r in rows if r["answerable"])
     return {
         "overall": _summary(rows),
         "by_lang": {lang: _summary([r for r in rows if r["lang"] == lang]) for lang in langs},
+        "by_intent": {i: _summary([r for r in rows if r["answerable"] and r["intent"] == i]) for i in sorted(intents)},
         "channels": list(engine.retriever.channels),
         "items": rows,
     }

@@ -180,3 +180,19 @@ def char_bigrams(text: str) -> list[str]:
 
 def tokenize_many(texts: list[str]) -> list[list[str]]:
     return [tokenize(t) for t in texts]
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    """OpenCC's traditional → simplified converter (about 30 ms to load; only questions with Chinese need it)."""
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters made simplified (OpenCC t2s), so that 研發中心 finds 研发中心. Full-width
+    forms are left to normalize(). Text without Chinese is returned as it is."""
+    if not _CJK_RE.search(text):
+        return text
+    return _t2s().convert(text)

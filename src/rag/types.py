@@ -181,7 +181,24 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Item:
+    """One enumerated item of a list or plan answer: its lead clause, quoted verbatim, and the index
+    of its citation in Answer.citations."""
+
+    text: str
+    citation: int
+    doc_number: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Answer:
+    """intent: what the question asked ({"kind", "type", "field"}); items: the enumerated items of a
+    list or plan answer; verdict: yes / no, or the larger of two compared things, only when the
+    quoted evidence decides it; confidence: the calibrated probability that the answer is right."""
+
     question: str
     found: bool
     answer: str
@@ -190,6 +207,10 @@ class Answer:
     channels: tuple[str, ...]
     lang: str = "zh"
     notices: tuple[str, ...] = ()
+    intent: dict = field(default_factory=dict, hash=False, compare=False)
+    items: tuple[Item, ...] = ()
+    verdict: str | None = None
+    confidence: float | None = None
 
     @property
     def key(self) -> str | None:
@@ -199,6 +220,11 @@ class Answer:
         c = self.citations[0]
         s, e = c.highlight
         return c.quote[s:e]
+
+    @property
+    def keys(self) -> list[str]:
+        """Every marked span, in citation order: a question asking two things has two."""
+        return [c.quote[c.highlight[0]:c.highlight[1]] for c in self.citations if c.highlight]
 
     def to_dict(self) -> dict:
         return {
@@ -211,4 +237,8 @@ class Answer:
             "channels": list(self.channels),
             "lang": self.lang,
             "notices": list(self.notices),
+            "intent": dict(self.intent),
+            "items": [i.to_dict() for i in self.items],
+            "verdict": self.verdict,
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
         }

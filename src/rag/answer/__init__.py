@@ -1,0 +1,15 @@
+"""Grounded answers without a language model, by the question's intent.
+
+    intent.py     what the question wants: a fact, a list, a plan, a verdict, a field of the reply
+    features.py   features of (question, sentence, passage) for the scorer
+    scoring.py    the learned scorer and its calibrated confidence (fitted on CMRC 2018 trial)
+    spans.py      key spans: the number, date, name … that answers
+    structure.py  enumerations: the items of lists and plans
+    metadata.py   fields of the reply itself (文号, date, addressee, contact …)
+    verdict.py    yes/no and comparison verdicts decided by the evidence
+    compose.py    the Composer that puts an Answer together
+"""
+
+from rag.answer.compose import REFUSAL, Composer
+
+__all__ = ["Composer", "REFUSAL"]

@@ -1,0 +1,210 @@
+"""Compose a grounded answer: pick what answers the question by its intent — a fact in a sentence, the
+enumerated items of a section, a field of the reply, a verdict — quote it verbatim, mark the key span
+and cite each quote to its 文号. No language model; when nothing answers well enough, say so and
+list the nearest passages.
+
+Sentences are scored by the learned model (rag.answer.scoring); structure (lists, plans), fields of
+the reply (rag.answer.metadata) and verdicts (rag.answer.verdict) build on those scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from rag.answer import metadata, structure, verdict
+from rag.answer.features import PassageContext, SentenceFeatures, passage_context, sentence_features
+from rag.answer.intent import COMPARE, LIST, METADATA, PLAN, SUMMARY, YESNO
+from rag.answer.scoring import AnswerModel, load_model
+from rag.answer.spans import best_clause, key_span
+from rag.query import QueryInfo, with_typo_alternatives
+from rag.text import normalize, sentences, squash
+from rag.types import Answer, Chunk, Citation, Hit, Item
+
+MAX_SENTENCES = 3  # quotes in a factoid answer: the best sentence and up to two that support it
+MAX_MULTI = 5  # "which replies …": one sentence from each, up to this many
+SPAN_REQUIRED = ("number", "date", "rank", "phone", "person")  # "how many" needs a number, "who" a name
+
+REFUSAL = {
+    "zh": "这些答复中没有找到能回答这个问题的内容。以下是最接近的段落，供核查。",
+    "en": "The replies do not answer this question. The nearest passages are listed below for checking.",
+}
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate sentence with its features and the model's logit."""
+
+    chunk: Chunk
+    start: int  # offsets in the document text
+    end: int
+    text: str
+    features: SentenceFeatures
+    logit: float
+    rank: int  # the passage's rank among the hits
+    span: tuple[int, int] | None  # key span in text: the typed span, else the clause holding the question
+
+    @property
+    def typed(self) -> bool:
+        return self.features.span is not None
+
+
+class Composer:
+    """Builds an Answer from a question's analysis and the retrieved passages."""
+
+    def __init__(self, index, model: AnswerModel | None = None):
+        self.index = index
+        self._model = model
+        self.entities = getattr(index, "entities", {}) or {}
+        self._contexts: dict[str, str] = {}
+        self._labels: dict[str, set[str]] = {}
+        self._outside: dict[str, list[tuple[int, int]]] = {}
+
+    @property
+    def model(self) -> AnswerModel:
+        if self._model is None:
+            self._model = load_model()
+        return self._model
+
+    # -- what a reply says about itself -----------------------------------------------------------
+    def reply_context(self, doc_id: str) -> str:
+        """What identifies a reply — 文号, title, addressee, the proposal's title: a question that names
+        the reply ("the reply to Li Chenhao") is about every sentence in it."""
+        if doc_id not in self._contexts:
+            d = self.index.document(doc_id)
+            parts = [d.doc_number or "", d.title, d.addressee or "", d.proposal_title or "", d.session or ""]
+            self._contexts[doc_id] = normalize(" ".join(parts))
+        return self._contexts[doc_id]
+
+    def _outside_body(self, doc_id: str) -> list[tuple[int, int]]:
+        """Spans of the reply's header and footer lines (document offsets): never a fact's evidence."""
+        if doc_id not in self._outside:
+            self._outside[doc_id] = [(b.start, b.end) for b in self.index.document(doc_id).blocks if b.role in ("header", "footer")]
+        return self._outside[doc_id]
+
+    # -- scoring ------------------------------------------------------------------------------------
+    def score_sentences(self, info: QueryInfo, hits: list[Hit]) -> list[Scored]:
+        """Every sentence of the retrieved passages' bodies, best first by the model."""
+        asked = normalize(info.simplified or info.text)
+        rows, metas = [], []
+        for hit in hits:
+            chunk = hit.chunk
+            if chunk.kind == "footer":
+                continue
+            ctx: PassageContext = passage_context(info, chunk, hit.rank, hit.channels, self.reply_context(chunk.doc_id))
+            outside = self._outside_body(chunk.doc_id)
+            previous = ""
+            for position, (s, e) in enumerate(sentences(chunk.text)):
+                raw = chunk.text[s:e]
+                at = chunk.start + s
+                if any(a <= at < b for a, b in outside):
+                    continue
+                f = sentence_features(info, info.intent, ctx, raw, position, previous, self.entities, asked)
+                previous = normalize(raw)
+                rows.append(f.values)
+                metas.append((chunk, at, chunk.start + e, raw, f, hit.rank))
+        logits = self.model.logits(np.array(rows, dtype=float)) if rows else np.zeros(0)
+        scored = []
+        for (chunk, s, e, raw, f, rank), z in zip(metas, logits):
+            span = f.span or best_clause(raw, list(f.anchors))
+            scored.append(Scored(chunk, s, e, raw, f, float(z), rank, span))
+        scored.sort(key=lambda x: (-x.logit, x.rank, x.start))
+        return scored
+
+    def eligible(self, s: Scored, info: QueryInfo) -> bool:
+        """A sentence that could answer at all: a typed question needs its span; a place, body or
+        person the question names must be in the evidence, and a year it names must not be contradicted
+        by the sentence naming another."""
+        if s.features.entity_missing or s.features.get("year_conflict"):
+            return False  # another city's or another year's figure is not an answer
+        return not (info.intent.qtype in SPAN_REQUIRED and not s.typed)
+
+    def confidence(self, scored: list[Scored], best: Scored) -> float:
+        runner = next((s.logit for s in scored if s is not best and squash(s.text) != squash(best.text)), None)
+        return self.model.confidence(best.logit, runner)
+
+    # -- composing ----------------------------------------------------------------------------------
+    def compose(self, info: QueryInfo, hits: list[Hit], channels: tuple[str, ...], notices=(), scoped: bool = False) -> Answer:
+        base = dict(question=info.text, sources=tuple(hits), channels=channels, lang=info.lang, notices=tuple(notices), intent=info.intent.to_dict())
+        if hits:
+            info = with_typo_alternatives(info, hits[0].chunk.text)
+        kind = info.intent.kind
+        if kind == METADATA:
+            found = metadata.answer(self, info, hits, scoped)
+            if found is not None and not found["found"]:
+                return Answer(**{**base, "confidence": None}, found=False, answer=REFUSAL[info.lang], citations=())
+            if found is not None:
+                return Answer(**base, **found)
+        scored = self.score_sentences(info, hits)
+        if kind in (LIST, PLAN, SUMMARY):
+            found = structure.answer(self, info, hits, scored)
+            if found is not None:
+                return Answer(**base, **found)
+        if kind in (YESNO, COMPARE):
+            found = verdict.answer(self, info, scored)
+            if found is not None:
+                return Answer(**base, **found)
+        found = self.factoid(info, scored)
+        if found is None:
+            return Answer(**base, found=False, answer=REFUSAL[info.lang], citations=())
+        return Answer(**base, **found)
+
+    def best(self, info: QueryInfo, scored: list[Scored]) -> tuple[Scored | None, float]:
+        """The best sentence that can answer and the confidence that it does."""
+        best = next((s for s in scored if self.eligible(s, info)), None)
+        if best is None:
+            return None, 0.0
+        return best, self.confidence(scored, best)
+
+    def factoid(self, info: QueryInfo, scored: list[Scored]) -> dict | None:
+        """The best sentence, and up to two more that support it, when the model is confident enough."""
+        best, conf = self.best(info, scored)
+        if best is None or conf < self.model.threshold:
+            return None
+        chosen = [best]
+        if info.intent.several:
+            # one quote from each reply that says it, as fully as the best one does: passage ranks
+            # matter less here, since every reply that says it is wanted
+            for s in scored:
+                if len(chosen) >= MAX_MULTI:
+                    break
+                if self.eligible(s, info) and s.chunk.doc_id not in {c.chunk.doc_id for c in chosen} \
+                        and s.features.get("cov_near") >= best.features.get("cov_near"):
+                    chosen.append(s)
+        else:
+            for s in scored:
+                if len(chosen) >= MAX_SENTENCES or self.model.probability(s.logit) < self.model.extra_threshold:
+                    break
+                if s is best or not self.eligible(s, info) or any(squash(c.text) == squash(s.text) for c in chosen):
+                    continue
+                chosen.append(s)
+        for extra in info.intent.qtypes[1:]:  # "whom to contact, and at what number?": a line for each
+            for s in scored:
+                if s.chunk.doc_id != best.chunk.doc_id or any(c.start == s.start for c in chosen):
+                    continue
+                span = key_span(extra, s.text, list(s.features.anchors), self.entities, question=normalize(info.text))
+                if span and self.model.probability(s.logit) >= self.model.extra_threshold:
+                    chosen.append(replace(s, span=span[:2]))
+                    break
+        return self.quoted(chosen, conf)
+
+    def quoted(self, chosen: list[Scored], conf: float, items: tuple[Item, ...] = (), verdict_: str | None = None, lead: str = "") -> dict:
+        citations = tuple(self.cite(s.chunk, s.start, s.end, s.text, s.span) for s in chosen)
+        lines = [lead] if lead else []
+        lines += [f"“{_mark(s.text, s.span)}”（{c.doc_number}）" for s, c in zip(chosen, citations)]
+        return dict(found=True, answer="\n".join(lines), citations=citations, items=items, verdict=verdict_, confidence=conf)
+
+    def cite(self, chunk: Chunk, start: int, end: int, quote: str, span: tuple[int, int] | None) -> Citation:
+        doc = self.index.document(chunk.doc_id)
+        return Citation(
+            doc_number=doc.doc_number or doc.doc_id, title=doc.full_title, section=chunk.section_path, chunk_id=chunk.chunk_id,
+            quote=quote, citation=doc.citation, date=doc.date, start=start, end=end, highlight=span,
+        )
+
+
+def _mark(text: str, span: tuple[int, int] | None) -> str:
+    if not span:
+        return text
+    s, e = span
+    return f"{text[:s]}**{text[s:e]}**{text[e:]}"

@@ -1,0 +1,184 @@
+"""What a question wants, in Chinese or English: a single fact of some type, a list of measures, the
+plans for next steps, a yes/no verdict, a comparison, a field of the reply itself (its 文号, date,
+addressee, contact …) or a summary of a reply's position.
+
+Patterns describe the *form* of questions in general (多少, 哪些措施, 下一步, 是否, who, how many,
+what will … do next); none names a topic of the corpus. The words that only carry this form are
+also returned as `form_words`, so that they are not counted as concepts the evidence must hold.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+FACTOID, LIST, PLAN, YESNO, COMPARE, METADATA, SUMMARY = "factoid", "list", "plan", "yesno", "compare", "metadata", "summary"
+KINDS = (FACTOID, LIST, PLAN, YESNO, COMPARE, METADATA, SUMMARY)
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str  # one of KINDS
+    qtype: str | None = None  # the span a factoid wants: number, date, person, org, place, name, phone, rank
+    qtypes: tuple[str, ...] = ()  # every span type asked for, qtype first ("whom to contact, and at what number?")
+    unit: str | None = None  # number questions: count, money, percent or serial
+    counter: str | None = None  # the measure word asked for: 多少家 → 家
+    person_role: bool = False  # asks for a person in a role (负责人, director): a body's name will not do
+    field: str | None = None  # metadata: doc_number, date, addressee, proposal_number, contact, phone, address, postcode, result, title, session, issuer, cc, printer, disclosure
+    fields: tuple[str, ...] = ()  # every field asked for ("when was it issued, and to whom?"), field first
+    future: bool = False  # asks about what will be done (plan), not what has been done
+    options: tuple[str, ...] = ()  # compare: the things compared, as written in the question
+    several: bool = False  # asks which replies (plural) say something: one quote from each
+
+    def to_dict(self) -> dict:
+        d = {"kind": self.kind, "type": self.qtype}
+        if self.field:
+            d["field"] = self.field
+        return d
+
+
+def _re(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.I)
+
+
+# -- span types of single-fact questions, checked in order; the first that matches is the main one --
+_TYPES = [
+    ("phone", _re(r"电话|联系方式|\bphone\b|telephone")),
+    ("rank", _re(r"排名|名次|排第|位列|第几位|第几名|\brank(?:ed|ing)?\b|\bplace[sd]? (?:in|on)\b|what position")),
+    ("date", _re(r"哪一年|哪年|何年|何时|什么时候|哪一天|哪天|日期|几月|哪个月|什么时间|\bwhen\b|what year|which year|what date|what day|what month|since when|\bdated\b|\bdate of\b")),
+    ("name", _re(r"叫什么|什么名字|名称是什么|名字是什么|称为什么|全称|what is the name|what's the name|what is it called|what was it called|called what|\bfull name\b|\btitle of\b")),
+    ("number", _re(r"多少|(?<!哪)几[个家项所位次批种名条座类倍号]|第几号|编号|号码|数量|比重|比例|占比|百分之|金额|规模|总额|总量|多大|多高|多长|多久|how many|how much|what share|what percentage|what proportion|what fraction|number of|what percent|what amount|how large|how big|how long|what number|\btotal\b|\bbudget\b|\bamount\b|预算")),
+    ("person", _re(r"谁|哪位|哪几位|姓名|联系人|\bwho\b|\bwhom\b|\bwhose\b|contact person|name of|addressed to")),
+    ("place", _re(r"哪里|哪儿|在哪(?![次个些一位年天家所])|何地|哪些地[区方]|哪个地[区方]|哪些国家|哪个国家|哪[个些]省|哪[个些]城市|哪个区|哪个新城|哪些新城|什么地方|地址|位于|\bwhere\b|which district|which new town|which city|which province|address|located")),
+    ("org", _re(r"哪个单位|哪些单位|哪[一两二三四五六七八九十几]?家|哪个机构|哪些机构|什么机构|哪所|哪些高校|哪个部门|哪些部门|哪些企业|哪个企业|哪个实验室|哪些实验室|哪个组织|which organi[sz]ation|which institution|which compan|which universit|which lab|which department|which agenc|which enterprise|which bod(?:y|ies)|what organi[sz]ation|what institution")),
+]
+# "Who heads …": a person's name answers, a body does not.
+_PERSON_ROLE = _re(r"负责人|主任|局长|院长|校长|部长|书记|主席|董事长|总经理|总裁|市长|\bdirector\b|\bhead(?:s|ed)?\b|\bchief\b|chairman|chairwoman|president|minister|secretary|leader|\bmayor\b|\bCEO\b")
+
+# The kind of quantity a number question asks for: a span of another kind does not answer it.
+_UNIT_QUESTION = [
+    ("percent", _re(r"比重|占比|比例|百分之|百分比|percent|percentage|share of|what share|proportion|what fraction")),
+    ("money", _re(r"多少(?:亿|万|千)?元|多少钱|金额|资金|经费|预算|投资额|how much money|funding|\byuan\b|\brmb\b|\bbudget\b|\bexpenditure\b|how much (?:\w+ ){0,4}(?:spen[dt]|invest|cost|pa(?:y|id)|fund|allocat|grant)")),
+    ("serial", _re(r"第几号|编号|几号|号码|(?:proposal|suggestion) number|number of the (?:proposal|suggestion)|serial")),
+    ("count", _re(r"多少[家项个所位名批种条座台套支篇件人次]|(?<!哪)几[家项个所位名批种条座台套支篇件次]|how many")),
+]
+_COUNTER = re.compile(r"(?:多少|(?<!哪)几)([家项个所位名批种条座台套支篇件人次])")
+
+# -- the other kinds --
+_METADATA = [
+    ("doc_number", _re(r"文号|发文字号|发文编号|哪[一]?[份篇个件]答复|哪[一]?[份篇个件]文件|哪[份篇件]回复|which (?:reply|replies|response|document|letter)|document number|reference number|number of (?:the|this|that) (?:reply|response|document)")),
+    ("proposal_number", _re(r"第几号(?:提案|建议)|(?:提案|建议)(?:是|为)?第几号|number of the (?:\w+'s )?(?:proposal|suggestion)|(?:提案|建议)(?:的)?(?:编号|号码|号)|(?:proposal|suggestion) number|number of (?:the|his|her|their) (?:proposal|suggestion)|what number (?:was|is) (?:the|his|her|their) (?:proposal|suggestion)")),
+    ("contact", _re(r"联系人|contact person|who (?:should|can|do) (?:i|we|one) contact|whom (?:should|can|do) (?:i|we|one) contact|who is the contact|whom to contact|who to contact")),
+    ("phone", _re(r"电话|\bphone\b|telephone")),
+    ("postcode", _re(r"邮编|邮政编码|post ?code|postal code|\bzip\b")),
+    ("address", _re(r"联系地址|通讯地址|地址|\baddress\b")),
+    ("result", _re(r"办理结果|办理情况(?:是|为)|采纳情况|(?:outcome|result) of (?:the )?(?:handling|processing)|how was (?:the|it|this) (?:proposal|suggestion) (?:handled|resolved|adopted)")),
+    ("issuer", _re(r"发文单位|发文机关|谁发的|哪个(?:单位|部门|机关)(?:发|答复|回复)的|who issued|issuing (?:body|authority|office)|who (?:wrote|sent|signed) (?:the|this|that) (?:reply|response|letter)")),
+    ("session", _re(r"哪次会议|哪一次会议|哪届|which session|what session|which meeting")),
+    ("addressee", _re(r"答复(?:给|的是|对象)|给谁|致谁|谁提(?:出)?的|由谁提|哪位(?:委员|代表)|哪几位(?:委员|代表)|哪些(?:委员|代表)|提案人|建议人|提出人|\baddressed to\b|\baddressee\b|to whom|who (?:made|submitted|proposed|raised|put forward|wrote|filed|tabled) (?:the|this|that|a)? ?(?:proposal|suggestion)|which (?:member|deputy|deputies|members|delegate)")),
+    ("title", _re(r"(?:提案|建议)(?:的)?(?:题目|标题|名称|全称)|title of (?:the|his|her|their|\w+'s) (?:proposal|suggestion)")),
+    ("cc", _re(r"抄送|\bcopied to\b|\bcc(?:'d)?\b|carbon cop")),
+    ("printer", _re(r"印发(?:单位|机关|部门)|(?:哪个|什么)(?:单位|部门|办公室)印发|printed and issued|which office (?:printed|issued)")),
+    ("disclosure", _re(r"公开属性|公开方式|是否公开|disclosure|publicity status|made public")),
+]
+# A date question is about the reply itself only when it speaks of the reply (issued, 印发, 发文).
+_REPLY_DATE = _re(r"(?:答复|回复|复函|文件|这份|该文|此文|发文|印发|成文|签发|落款)[^，,。？?]{0,8}(?:什么时候|哪天|何时|日期|时间|哪一天|几号|哪年|哪一年)|(?:什么时候|何时|哪天)[^，,。？?]{0,6}(?:答复|回复|印发|发文|发出)|印发日期|发文日期|成文日期|落款日期|答复日期|when was (?:the|this|that|his|her|their)? ?(?:reply|response|document|letter|answer)|when (?:was|did) [^?]{0,40}\b(?:reply|respond|response)\b|date of (?:the )?(?:reply|response|issue|document)|(?:reply|response|document|letter) (?:was )?(?:issued|dated|sent|signed|published)")
+_REPLY_WORDS = _re(r"答复|回复|复函|文号|这份|该文|此文|发文|印发|\breply\b|\bresponse\b|\bletter\b|document")
+_ISSUED = _re(r"印发|发文|发出|签发|落款|答复|回复|\bissued\b|\bdated\b|\bsent\b|\bsigned\b|\bwritten\b|\breplied\b")
+_DOCNO = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号")
+
+_PLAN = _re(
+    r"下一步|下阶段|下一阶段|今后|未来(?:将|会|要|打算|计划|如何)|接下来|打算|计划(?:如何|怎么|怎样|做|采取|推进)|有何计划|什么计划|哪些计划|(?<![已])将(?:如何|怎样|怎么|采取|会|重点|推进|做)|将要|准备(?:如何|怎么|做)|拟(?:如何|怎样|采取)|"
+    r"next steps?|next stage|next phase|going forward|from now on|in (?:the )?(?:future|coming years?)|\bplan(?:s|ned|ning)? (?:to|for|on)\b|what (?:are|is) (?:the |its |their |his |her )?(?:\w+ ){0,3}plans?\b|\bintends?\b|\bintentions?\b|going to|\bwill\b|\bupcoming\b|what (?:else )?(?:is|are) .{0,40} (?:planning|planned)"
+)
+_LIST = _re(
+    r"哪些(?:措施|举措|工作|做法|方面|政策|领域|任务|方向|机制|平台|项目|内容|建议|成效|成果|进展|行动|办法|手段|途径|方式|支持|安排|重点)|有哪些|有什么(?:措施|举措|做法|政策|安排|进展|成效)|采取了?(?:什么|哪些|何种)|主要做法|具体(?:措施|做法|举措)|几个方面|哪几个方面|哪几项|怎么做|怎样做|做了哪些|如何(?:推进|支持|加强|促进|推动|开展|做|落实|完善|提升|强化|鼓励|引导|解决|应对|保障|培育|建设|打造)|"
+    r"what (?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts|things|work|progress|achievements|mechanisms|support)|which (?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts)|what (?:has|have|did) .{0,60}\b(?:done|taken|achieved|carried out|implemented)|\blist\b|in what ways|what (?:are|were) the (?:main |key |major )?(?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts|points|elements)|how (?:is|are|does|do|did|will|has|have|can) .{0,60}\b(?:support|promot|strengthen|improv|encourag|build|develop|advanc|foster|boost|deepen|expand|respond|address|tackl|handl|implement)"
+)
+_YESNO = _re(r"是否|有没有|是不是|能否|可否|会不会|有无|(?:吗|(?<![什怎那这多])么)\s*[？?]?\s*$|^(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|shall)\b")
+_COMPARE = _re(
+    r"(?P<a>[^，,。？?]{1,30}?)(?:和|与|跟|还是|或)(?P<b>[^，,。？?]{1,30}?)(?:相比)?[，,]?(?:哪个|哪一个|哪项|谁|哪些)(?:更|比较)?(?:多|少|大|小|高|低|早|晚|快|慢|强|领先)|"
+    r"(?P<c>[^，,。？?]{1,30}?)比(?P<d>[^，,。？?]{1,30}?)(?:更)?(?:多|少|大|小|高|低|早|晚)(?:吗|么|多少)?|"
+    r"which (?:is|was|are|were|has|had) (?:larger|bigger|higher|greater|more|fewer|smaller|lower|earlier|later|first)[^?]*?[,:]? (?P<e>[^,?]+?) or (?P<f>[^,?]+?)\s*\??$|"
+    r"(?:more|fewer|larger|greater|higher|lower|smaller) (?:\w+ ){0,4}than"
+)
+_SEVERAL = _re(r"哪些答复|哪几份|哪些文件|几份答复|多份|哪些回复|哪几个答复|which replies|which documents|in which replies|several replies|which responses|which of the replies")
+_SUMMARY = _re(r"(?:态度|立场|观点|看法|意见|回应|怎么说|说了什么|怎么答复|如何答复|如何回应|答复要点|主要内容|概括|总结|概述|简述)|\b(?:position|stance|view|attitude|summar|overview|gist|in brief|briefly|main points|what does (?:the|this|that) (?:reply|response) say|how did (?:the commission|it|they) respond|how does (?:the commission|it) respond)")
+
+# Words that only give a question its form; removed before counting concepts. Longer first.
+FORM_WORDS = _re(
+    r"下一步|下阶段|下一阶段|接下来|今后|打算|具体|主要|哪些|哪几个|哪几项|有哪些|什么|措施|举措|做法|工作|方面|怎么做|怎样做|如何|采取了?|计划|准备|是否|有没有|是不是|"
+    r"\b(?:next|steps?|stage|phase|going|forward|future|plans?|planned|planning|intends?|will|measures?|actions?|initiatives?|efforts?|taken|done|doing|carried|implemented|main|key|major|specific|list|ways?|what|which|how)\b"
+)
+
+
+def _metadata_fields(text: str) -> tuple[str, ...]:
+    """Every field of the reply the question asks for, in the order the question asks them."""
+    found = []
+    for name, pattern in _METADATA:
+        m = pattern.search(text)
+        if m:
+            if name == "address" and not _REPLY_WORDS.search(text) and not re.search(r"联系|contact|通讯|mail", text, re.I):
+                continue  # "which address is the lab at" is a place question
+            if name == "phone" and "contact" in [f for _, f in found] and not re.search(r"电话|phone", text, re.I):
+                continue
+            found.append((m.start(), name))
+    m = _REPLY_DATE.search(text)
+    if not m and span_types(text)[:1] == ("date",) and _DOCNO.search(text) and _ISSUED.search(text):
+        m = _ISSUED.search(text)  # "When was 沪科建复〔2023〕15号 issued?"
+    if m:
+        found.append((m.start(), "date"))
+    if len(found) > 1:
+        found = [f for f in found if f[1] != "addressee" or not any(g[1] == "contact" for g in found)]
+    return tuple(dict.fromkeys(name for _, name in sorted(found)))
+
+
+def span_types(text: str) -> tuple[str, ...]:
+    """Every span type the question asks for, the main one first."""
+    return tuple(name for name, pattern in _TYPES if pattern.search(text))
+
+
+def unit_class(text: str) -> str | None:
+    for name, pattern in _UNIT_QUESTION:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def _options(m: re.Match) -> tuple[str, ...]:
+    pairs = [("a", "b"), ("c", "d"), ("e", "f")]
+    for x, y in pairs:
+        if m.group(x) and m.group(y):
+            return (m.group(x).strip(), m.group(y).strip())
+    return ()
+
+
+def classify(text: str) -> Intent:
+    """The intent of a question (zh or en)."""
+    qtypes = span_types(text)
+    qtype = qtypes[0] if qtypes else None
+    unit = unit_class(text) if qtype == "number" else None
+    m = _COUNTER.search(text)
+    counter = m.group(1) if m and unit == "count" else None
+    common = dict(qtype=qtype, qtypes=qtypes, unit=unit, counter=counter, person_role=bool(_PERSON_ROLE.search(text)), several=bool(_SEVERAL.search(text)))
+    fields = _metadata_fields(text)
+    field = fields[0] if fields else None
+    if field == "doc_number" and common["several"]:
+        field, fields = None, ()  # "which replies mention …": quotes from each, not one reply's field
+    if field:
+        kind_qtype = {"date": "date", "phone": "phone", "contact": "person", "addressee": "person", "proposal_number": "number",
+                      "doc_number": None, "address": "place", "postcode": "number", "issuer": "org"}.get(field, qtype)
+        return Intent(METADATA, **{**common, "qtype": kind_qtype, "qtypes": (kind_qtype,) if kind_qtype else ()}, field=field, fields=fields)
+    m = _COMPARE.search(text)
+    if m and (qtype in ("number", "date", "rank", None) or re.search(r"哪个|哪一个|which", text, re.I)):
+        return Intent(COMPARE, **common, options=_options(m))
+    future = bool(_PLAN.search(text))
+    if _YESNO.search(text) and not re.search(r"^(?:how|what|which|who|when|where|why)\b", text.strip(), re.I):
+        return Intent(YESNO, **common, future=future)
+    if _SUMMARY.search(text):
+        return Intent(SUMMARY, **common, future=future)
+    if future and not (qtype in ("number", "date", "person", "rank", "phone") and not _LIST.search(text)):
+        return Intent(PLAN, **common, future=True)
+    if _LIST.search(text) and qtype not in ("number", "date", "person", "rank", "phone"):
+        return Intent(LIST, **common)
+    return Intent(FACTOID, **common, future=future)

@@ -1,0 +1,140 @@
+"""Questions about a reply itself — its 文号, date of issue, addressee, proposal number, contact person,
+phone, address, handling result — answered from the lines of its header and footer, not by matching
+sentences. The reply is the one the question names (by 文号, by the member or deputy, by proposal
+number), the one the search is limited to, or the one whose passages answer the question's topic."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.parse import CONTACT_NAME, DATE_RE, DOCNO_RE
+from rag.types import Document
+
+# Footer and header lines: label, then the value
+_LINES = {
+    "contact": CONTACT_NAME,
+    "phone": re.compile(r"(?:联系)?电话[：:]\s*([0-9][0-9\-－—() ]{5,}[0-9])"),
+    "address": re.compile(r"(?:联系|通讯)地址[：:]\s*([^\n]+)"),
+    "postcode": re.compile(r"邮政编码[：:]\s*(\d{6})|邮编[：:]\s*(\d{6})"),
+    "result": re.compile(r"办理结果[：:]\s*([^\n]+)"),
+    "disclosure": re.compile(r"公开(?:属性|方式)[：:]\s*([^\n]+)"),
+    "cc": re.compile(r"抄送[：:]\s*([^\n]+?)[。.]?$"),
+}
+_PROPOSAL_NO = re.compile(r"第\s*\d+\s*号")
+_SESSION = re.compile(r"市[^\s，,]{0,12}?会议")
+
+
+@dataclass(frozen=True)
+class Field:
+    """Where a field's value and the line that carries it sit in the document text."""
+
+    value: tuple[int, int]
+    line: tuple[int, int]
+
+
+def fields(doc: Document) -> dict[str, Field]:
+    """The fields a reply states about itself, found in its header, footer and opening lines."""
+    text = doc.text
+    out: dict[str, Field] = {}
+    header = [b for b in doc.blocks if b.role == "header"]
+    footer = [b for b in doc.blocks if b.role == "footer"]
+    for b in header + footer:
+        line = text[b.start:b.end]
+        for name, pattern in _LINES.items():
+            m = pattern.search(line)
+            if m and name not in out:
+                g = next(i for i in range(1, (m.lastindex or 0) + 1) if m.group(i)) if m.lastindex else 0
+                out[name] = Field((b.start + m.start(g), b.start + m.end(g)), (b.start, b.end))
+        m = DOCNO_RE.search(line)
+        if m and "doc_number" not in out and len(line) <= 40:
+            out["doc_number"] = Field((b.start + m.start(), b.start + m.end()), (b.start, b.end))
+    for k, b in enumerate(footer):
+        line = text[b.start:b.end].strip()
+        m = DATE_RE.fullmatch(line)
+        if m and "date" not in out:
+            s = b.start + text[b.start:b.end].index(m.group(0))
+            out["date"] = Field((s, s + len(m.group(0))), (b.start, b.end))
+        if line.endswith("印发") and DATE_RE.match(line) and k > 0 and "printer" not in out:
+            office = footer[k - 1]  # 上海市科委办公室 / 2023年8月14日印发
+            out["printer"] = Field((office.start, office.end), (office.start, b.end))
+    for b in header:
+        line = text[b.start:b.end]
+        if doc.addressee and line.rstrip("：:").strip() == doc.addressee and "addressee" not in out:
+            out["addressee"] = Field((b.start, b.start + len(line.rstrip().rstrip("：:"))), (b.start, b.end))
+        if line.startswith(doc.title[:8]) and doc.title:
+            m = _PROPOSAL_NO.search(line)
+            if m and "proposal_number" not in out:
+                out["proposal_number"] = Field((b.start + m.start(), b.start + m.end()), (b.start, b.end))
+            m = _SESSION.search(line)
+            if m and "session" not in out:
+                out["session"] = Field((b.start + m.start(), b.start + m.end()), (b.start, b.end))
+        if doc.issuer and line.strip() == doc.issuer and "issuer" not in out:
+            out["issuer"] = Field((b.start, b.end), (b.start, b.end))
+    if doc.proposal_title:
+        at = text.find(doc.proposal_title)
+        if at >= 0:
+            end = text.find("。", at)
+            line_start = text.rfind("\n", 0, at) + 1
+            out["title"] = Field((at, at + len(doc.proposal_title)), (line_start, end + 1 if end > 0 else at + len(doc.proposal_title)))
+    return out
+
+
+def target_document(composer, info, hits, scoped: bool) -> tuple[str | None, object | None]:
+    """The reply a metadata question is about, and (when found by topic) the sentence that shows it."""
+    index = composer.index
+    named = [d for d in info.doc_numbers if d in index.doc_ids]
+    if len(named) == 1:
+        return named[0], None
+    if scoped and hits:
+        return hits[0].chunk.doc_id, None
+    alternatives = {t for g in info.concepts for t, _ in g.alternatives}
+    by_person = [d.doc_id for d in index.documents if set(d.addressees) & alternatives]
+    if len(by_person) == 1:
+        return by_person[0], None
+    numbers = set(re.findall(r"(?<!\d)0*(\d{2,4})(?!\d)", info.simplified or info.text))
+    by_number = [d.doc_id for d in index.documents if d.proposal_number and d.proposal_number.lstrip("0") in numbers]
+    if len(by_number) == 1:
+        return by_number[0], None
+    if len(index.documents) == 1:
+        return index.documents[0].doc_id, None
+    if not info.concepts:
+        return None, None
+    scored = composer.score_sentences(info, hits)
+    best, conf = composer.best(info, scored)
+    if best is not None and conf >= composer.model.threshold:
+        return best.chunk.doc_id, best
+    return None, None
+
+
+def answer(composer, info, hits, scoped: bool) -> dict | None:
+    """The answer dict for Answer(**…), or None when the question names no reply this can settle.
+    A reply that does not state the field asked for gets no answer (42号 names no contact person)."""
+    doc_id, evidence = target_document(composer, info, hits, scoped)
+    if doc_id is None:
+        return None
+    doc = composer.index.document(doc_id)
+    known = fields(doc)
+    asked = [known.get(f) for f in info.intent.fields or (info.intent.field,)]
+    if not asked or any(f is None for f in asked):
+        return {"found": False, "answer": "", "citations": ()} if asked and asked[0] is None else None
+    citations, lines = [], []
+    for found in dict.fromkeys(asked):
+        chunk = _chunk_at(composer.index, doc_id, found.line[0])
+        quote = doc.text[found.line[0]:found.line[1]]
+        span = (found.value[0] - found.line[0], found.value[1] - found.line[0])
+        citations.append(composer.cite(chunk, found.line[0], found.line[1], quote, span))
+        lines.append(f"“{quote[:span[0]]}**{quote[span[0]:span[1]]}**{quote[span[1]:]}”（{citations[-1].doc_number}）")
+    if info.intent.field == "doc_number":
+        lines.insert(0, f"{doc.doc_number or doc.doc_id}：{doc.citation}")
+    confidence = 1.0
+    if evidence is not None:  # found by topic: show the sentence that ties the reply to the question
+        citations.append(composer.cite(evidence.chunk, evidence.start, evidence.end, evidence.text, evidence.span))
+        lines.append(f"“{evidence.text}”（{citations[-1].doc_number}）")
+        confidence = composer.confidence(composer.score_sentences(info, hits), evidence)
+    return dict(found=True, answer="\n".join(lines), citations=tuple(citations), confidence=confidence)
+
+
+def _chunk_at(index, doc_id: str, offset: int):
+    chunks = index.chunks_of(doc_id)
+    return next((c for c in chunks if c.start <= offset < c.end), chunks[0])

@@ -1,0 +1,145 @@
+"""Yes/no and comparison questions get a verdict only when the quoted evidence decides it:
+- yes, when the best sentence holds every concept of the question and its figure or year agrees
+  (and no negation sits in the clause);
+- no, when it holds the question's concepts but states another figure or year than the question's;
+- for a comparison, the larger (or earlier …) of two figures of the same kind found for both sides.
+Otherwise the evidence is quoted without a verdict."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.features import coverage, weighted
+from rag.answer.intent import COMPARE
+from rag.answer.spans import key_span
+from rag.text import normalize
+
+_ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:(万|亿|千|百))?|([零〇一二两三四五六七八九十百千万]+)")
+_MORE = re.compile(r"超过|多于|以上|不少于|至少|逾|more than|over|above|at least|exceed", re.I)
+_LESS = re.compile(r"少于|不到|低于|以下|不足|fewer than|less than|under|below|at most", re.I)
+_NEGATION = re.compile(r"未|没有|尚未|暂无|不(?!断|同|少|仅|得)|\bnot\b|\bno\b", re.I)
+_SMALLER = re.compile(r"少|小|低|早|慢|fewer|smaller|lower|less|earlier|first", re.I)
+YES = {"zh": "是", "en": "Yes"}
+NO = {"zh": "否", "en": "No"}
+
+
+def parse_quantity(text: str) -> float | None:
+    """The value of a figure as written: 453 家 → 453, 1.6 万项 → 16000, 超 120 亿元 → 1.2e10,
+    4.2% → 4.2, 1/5 → 20 (a share in percent), 三 → 3."""
+    m = re.search(r"(\d+)\s*/\s*(\d+)", text)
+    if m and int(m.group(2)):
+        return 100.0 * int(m.group(1)) / int(m.group(2))
+    m = _NUMBER.search(text)
+    if not m:
+        return None
+    if m.group(1):
+        return float(m.group(1)) * _SCALE.get(m.group(2) or "", 1.0)
+    return _zh_number(m.group(3))
+
+
+def _zh_number(s: str) -> float | None:
+    total, section, digit = 0.0, 0.0, 0.0
+    for ch in s:
+        if ch in _ZH_DIGITS:
+            digit = _ZH_DIGITS[ch]
+        elif ch == "十":
+            section += (digit or 1) * 10
+            digit = 0
+        elif ch in "百千":
+            section += digit * _SCALE[ch]
+            digit = 0
+        elif ch == "万":
+            total += (section + digit) * 1e4
+            section, digit = 0.0, 0.0
+    value = total + section + digit
+    return value or None
+
+
+def _question_figure(info) -> tuple[float, str] | None:
+    """The figure a yes/no question states, with how it compares (more / less / equal)."""
+    text = normalize(info.simplified or info.text)
+    text = re.sub(r"(?<!\d)(?:19|20)\d{2}(?!\d)\s*年?", " ", text)  # years are checked apart
+    m = re.search(r"\d+(?:\.\d+)?\s*(?:万|亿)?|[一二两三四五六七八九十百千]+(?=[家项个所位名批种条座台套件次])", text)
+    if not m:
+        return None
+    value = parse_quantity(m.group(0))
+    if value is None:
+        return None
+    before = text[max(0, m.start() - 12):m.start()]
+    mode = "more" if _MORE.search(before) else "less" if _LESS.search(before) else "equal"
+    return value, mode
+
+
+def _decide(info, s) -> str | None:
+    """yes / no / None from the best sentence."""
+    if s.features.get("cov_near") < 1.0:
+        return None  # the sentence leaves part of the question unsaid: it cannot settle it
+    figure = _question_figure(info)
+    if figure is not None:
+        span = key_span("number", s.text, list(s.features.anchors), {})
+        stated = parse_quantity(s.text[span[0]:span[1]]) if span else None
+        if stated is None:
+            return None
+        value, mode = figure
+        ok = stated > value if mode == "more" else stated < value if mode == "less" else abs(stated - value) < 1e-9
+        return "yes" if ok else "no"
+    if info.years:
+        said = set(re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", s.text))
+        if said and not said & set(info.years):
+            return "no"
+    clause = s.text[s.span[0]:s.span[1]] if s.span else s.text
+    if _NEGATION.search(clause):
+        return None
+    return "yes"
+
+
+def answer(composer, info, scored) -> dict | None:
+    """The answer dict for a yes/no or comparison question, or None to quote sentences instead."""
+    if info.intent.kind == COMPARE:
+        return _compare(composer, info, scored)
+    best, conf = composer.best(info, scored)
+    if best is None or conf < composer.model.threshold:
+        return None
+    decided = _decide(info, best)
+    if decided is None:
+        return None
+    label = (YES if decided == "yes" else NO)[info.lang]
+    return composer.quoted([best], conf, verdict_=decided, lead=f"{label}。" if info.lang == "zh" else f"{label}.")
+
+
+def _compare(composer, info, scored) -> dict | None:
+    """Each side's figure from its own best sentence; a verdict when both are of one kind."""
+    from rag.query import analyze
+
+    options = info.intent.options
+    if len(options) != 2:
+        return None
+    index = composer.index
+    sides = []
+    for option in options:
+        concepts = analyze(option, index.translator, index.lexical).concepts
+        best, best_cov = None, 0.0
+        for s in scored:
+            if not composer.eligible(s, info) or not s.typed:
+                continue
+            cov = weighted(concepts, coverage(concepts, normalize(s.text)))
+            if cov > best_cov:
+                best, best_cov = s, cov
+        if best is None or best_cov < 1.0:
+            return None
+        value = parse_quantity(best.text[best.span[0]:best.span[1]])
+        if value is None:
+            return None
+        sides.append((option, best, value))
+    (a, sa, va), (b, sb, vb) = sides
+    if va == vb or sa.features.span_rank != sb.features.span_rank:
+        return None
+    smaller = bool(_SMALLER.search(info.simplified or info.text))
+    winner = (a if va < vb else b) if smaller else (a if va > vb else b)
+    conf = min(composer.confidence(scored, sa), composer.confidence(scored, sb))
+    if conf < composer.model.threshold:
+        return None
+    chosen = [sa] if sa is sb else [sa, sb]
+    return composer.quoted(chosen, conf, verdict_=winner, lead=f"{winner}。" if info.lang == "zh" else f"{winner}.")

@@ -118,7 +118,8 @@ def test_english_words_inside_a_chinese_question_are_translated(engine):
 
 def test_key_spans_come_from_the_clause_that_answers(engine):
     assert engine.ask("What percentage of R&D spending goes to basic research?").key == "约 10%"
-    assert engine.ask("上海在给哪两家外地实验室做“上海基地”？").key == "合肥实验室"
+    labs = engine.ask("上海在给哪两家外地实验室做“上海基地”？")  # a plural question: listed items are its keys
+    assert [i.text for i in labs.items] == ["合肥实验室", "苏州实验室"] and labs.keys == ["合肥实验室", "苏州实验室"]
     assert "5 家已上市" in engine.ask("How many of the incubated companies have gone public?").answer
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.answer import Composer
+from rag.answer.metadata import named_replies
 from rag.config import Config
 from rag.hybrid import Retriever
 from rag.query import QueryInfo
@@ -66,6 +67,13 @@ class Engine:
     def passages(self, info: QueryInfo, doc: str | None = None, year=None, k: int = ASK_K) -> list[Hit]:
         """The passages an answer to the analysed question draws on."""
         k = max(k, SEVERAL_K) if info.intent.several else k
+        if doc is None and not info.intent.several:
+            named = named_replies(self.index, info)  # "in the reply to proposal 0982 …", "马瑜代表的建议 …"
+            if len(named) == 1:
+                doc = named[0]
+            elif len(named) > 1:  # "李琛浩委员和马瑜代表的答复…": each named reply's own passages
+                hits = [h for d in named for h in self.retriever.search(info, k, doc=d, year=year)]
+                return [replace(h, rank=r) for r, h in enumerate(sorted(hits, key=lambda h: (h.rank, -h.score)), start=1)]
         return self.retriever.search(info, k, doc=doc, year=year, champions=CHAMPIONS)
 
     def answer_from(self, info: QueryInfo, hits, scoped: bool = False) -> Answer:

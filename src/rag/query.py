@@ -37,6 +37,7 @@ class QueryInfo:
     concepts: tuple[TermGroup, ...] = ()  # what a sentence must cover to answer: one group per word
     bigram_groups: tuple[TermGroup, ...] = ()  # for the bigram index: the question's Chinese text, whole
     simplified: str = ""  # the text as analysed: traditional characters made simplified
+    head: tuple[str, ...] = ()  # the noun the question asks about (哪个新城 → 新城; which programme → 计划 …), best first
 
     @property
     def qtype(self) -> str | None:
@@ -172,6 +173,7 @@ def analyze(text: str, translator=None, lexicon=None, names: frozenset[str] = fr
     return QueryInfo(
         text=asked, lang=lang, groups=tuple(groups), intent=intent, years=years, doc_numbers=doc_numbers,
         translated=translated, concepts=tuple(concepts), bigram_groups=tuple(bigram_groups), simplified=text,
+        head=head_noun(text, lang, groups, translator),
     )
 
 
@@ -185,6 +187,45 @@ def _content(zh_part: str, intent: Intent) -> str:
 def _only_form(source: str) -> bool:
     """An English word or phrase made only of form words ("next steps", "measures")."""
     return all(FORM_WORDS.fullmatch(w) for w in source.split())
+
+
+# The noun after a question word: 哪两家外地实验室, 什么样的产业区, which new town, what recommendations
+# a verb after the noun ends it: 哪几个方面开展了 → 方面
+_ZH_VERBS = "开展|创建|建设|成立|落户|设立|组建|发布|实施|推进|提出|采用|使用|聚焦|合作|承担|负责|位于|参与|签约|支持|打造|举办|推出|获得|排名|位列|存在|取得|采取|进行|开始|启动|完成|达到|占|做|搞|用|拿"
+_ZH_HEAD = re.compile(rf"(?:哪些|哪几[个项家种类所位条批]?|哪[两三四五六七八九十][个项家种类所位条批]?|哪[个种类家所位条项批]|什么样?的?|何种)([{CJK}]{{1,8}}?)(?=[的是在有和与，,？?。了呢吗等要将会由被给从向对]|{_ZH_VERBS}|$)")
+_EN_HEAD = re.compile(r"\b(?:which|what)\s+(?!(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|shall|may)\b)((?:[a-z-]+\s+){0,3}?[a-z-]+?)(?=\s+(?:is|are|was|were|has|have|had|does|do|did|will|would|can|could|should|in|of|for|to|that|on|does|at|from|by|with)\b|\s*[?,]|$)", re.I)
+_GENERIC_HEADS = {"措施", "举措", "工作", "做法", "计划", "打算", "方式", "办法", "内容", "情况", "问题", "东西", "事情", "进展", "成效"}
+# Endings of place and institution nouns: 先导区 answers 什么样的产业区, 良渚实验室 which laboratory
+_NOUN_SUFFIX = set("区城市县镇村室所院校馆站园库厂会局委办部处")
+
+
+def head_noun(text: str, lang: str, groups, translator=None) -> tuple[str, ...]:
+    """Chinese words for the noun the question asks about, most specific first; () when none."""
+    if lang == "zh":
+        m = _ZH_HEAD.search(text)
+        if not m:
+            return ()
+        phrase = m.group(1)
+        parts = [w for w, _ in words(phrase)] or [phrase]
+        heads = [phrase, parts[-1], parts[0]]
+        suffix = [p[-1] for p in (parts[0], parts[-1]) if p[-1] in _NOUN_SUFFIX]
+    else:
+        m = _EN_HEAD.search(text)
+        if not m or translator is None:
+            return ()
+        said = translator._words(m.group(1))
+        if all(FORM_WORDS.fullmatch(w) for w in m.group(1).split()):
+            return ()  # "what measures", "which steps": the form of the question, not a kind of thing
+        last = said[-1] if said else ""
+        # the last noun of the phrase is its head ("which key materials and components" → components, materials)
+        wanted = {last} | {said[i - 1] for i in range(1, len(said)) if said[i] == last and i >= 2 and said[i - 1] != last}
+        joined = re.findall(r"([a-z-]+)\s+and\s+" + re.escape(m.group(1).split()[-1]), m.group(1), re.I)
+        wanted |= {w.lower() for w in joined}
+        ranked = sorted((g for g in groups if g.source and not g.backoff and set(g.source.split()) & wanted and set(g.source.split()) <= set(said)), key=lambda g: -len(g.source))
+        heads = [alt for g in ranked for alt, _ in g.alternatives[:6] if not alt.isascii()]
+        suffix = [h[-1] for h in heads[:1] if h[-1] in _NOUN_SUFFIX]
+    heads = [h for h in heads if h not in _GENERIC_HEADS and len(h) >= 2] + suffix
+    return tuple(dict.fromkeys(heads))
 
 
 TYPO_WEIGHT = 0.8

@@ -223,8 +223,10 @@ class Answer:
 
     @property
     def keys(self) -> list[str]:
-        """Every marked span, in citation order: a question asking two things has two."""
-        return [c.quote[c.highlight[0]:c.highlight[1]] for c in self.citations if c.highlight]
+        """Every marked span, in citation order (a question asking two things has two); for a list
+        answer, its items."""
+        marked = [c.quote[c.highlight[0]:c.highlight[1]] for c in self.citations if c.highlight]
+        return marked or [i.text for i in self.items]
 
     def to_dict(self) -> dict:
         return {

@@ -29,6 +29,7 @@ class Intent:
     future: bool = False  # asks about what will be done (plan), not what has been done
     options: tuple[str, ...] = ()  # compare: the things compared, as written in the question
     several: bool = False  # asks which replies (plural) say something: one quote from each
+    past: bool = False  # asks what has already been done (已经, 取得, already): past work before plans
 
     def to_dict(self) -> dict:
         d = {"kind": self.kind, "type": self.qtype}
@@ -72,11 +73,11 @@ _METADATA = [
     ("phone", _re(r"电话|\bphone\b|telephone")),
     ("postcode", _re(r"邮编|邮政编码|post ?code|postal code|\bzip\b")),
     ("address", _re(r"联系地址|通讯地址|地址|\baddress\b")),
-    ("result", _re(r"办理结果|办理情况(?:是|为)|采纳情况|(?:outcome|result) of (?:the )?(?:handling|processing)|how was (?:the|it|this) (?:proposal|suggestion) (?:handled|resolved|adopted)")),
+    ("result", _re(r"办理结果|办理情况(?:是|为)|采纳情况|(?:outcome|result) of (?:the )?(?:handling|processing)|handling (?:result|outcome)|how was (?:the|it|this) (?:proposal|suggestion) (?:handled|resolved|adopted)")),
     ("issuer", _re(r"发文单位|发文机关|谁发的|哪个(?:单位|部门|机关)(?:发|答复|回复)的|who issued|issuing (?:body|authority|office)|who (?:wrote|sent|signed) (?:the|this|that) (?:reply|response|letter)")),
     ("session", _re(r"哪次会议|哪一次会议|哪届|which session|what session|which meeting")),
     ("addressee", _re(r"答复(?:给|的是|对象)|给谁|致谁|谁提(?:出)?的|由谁提|哪位(?:委员|代表)|哪几位(?:委员|代表)|哪些(?:委员|代表)|提案人|建议人|提出人|\baddressed to\b|\baddressee\b|to whom|who (?:made|submitted|proposed|raised|put forward|wrote|filed|tabled) (?:the|this|that|a)? ?(?:proposal|suggestion)|which (?:member|deputy|deputies|members|delegate)")),
-    ("title", _re(r"(?:提案|建议)(?:的)?(?:题目|标题|名称|全称)|title of (?:the|his|her|their|\w+'s) (?:proposal|suggestion)")),
+    ("title", _re(r"(?:提案|建议)(?:的)?(?:题目|标题|名称|全称)|title of (?:the|his|her|their|[\w ]{1,30}'s) (?:proposal|suggestion)")),
     ("cc", _re(r"抄送|\bcopied to\b|\bcc(?:'d)?\b|carbon cop")),
     ("printer", _re(r"印发(?:单位|机关|部门)|(?:哪个|什么)(?:单位|部门|办公室)印发|printed and issued|which office (?:printed|issued)")),
     ("disclosure", _re(r"公开属性|公开方式|是否公开|disclosure|publicity status|made public")),
@@ -89,12 +90,17 @@ _DOCNO = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]�
 
 _PLAN = _re(
     r"下一步|下阶段|下一阶段|今后|未来(?:将|会|要|打算|计划|如何)|接下来|打算|计划(?:如何|怎么|怎样|做|采取|推进)|有何计划|什么计划|哪些计划|(?<![已])将(?:如何|怎样|怎么|采取|会|重点|推进|做)|将要|准备(?:如何|怎么|做)|拟(?:如何|怎样|采取)|"
-    r"next steps?|next stage|next phase|going forward|from now on|in (?:the )?(?:future|coming years?)|\bplan(?:s|ned|ning)? (?:to|for|on)\b|what (?:are|is) (?:the |its |their |his |her )?(?:\w+ ){0,3}plans?\b|\bintends?\b|\bintentions?\b|going to|\bwill\b|\bupcoming\b|what (?:else )?(?:is|are) .{0,40} (?:planning|planned)"
+    r"next steps?|next stage|next phase|going forward|from now on|in (?:the )?(?:future|coming years?)|\bplan(?:s|ned|ning)? (?:to|for|on)\b|what (?:are|is) (?:the |its |their |his |her )?(?:\w+ ){0,3}plans?\b|\bintends?\b|\bintentions?\b|going to|\bwill\b(?=(?:\s+\w+){0,4}\s+(?:do|take|pursue|continue|focus|promote|strengthen|support|implement|carry|deepen|push|improve|build|develop|advance|work|plan|adopt|introduce|launch|set|help|raise|expand)(?:e?d|s|ing)?\b)|\bwill\b[^?]*\bnext\b|\bupcoming\b|what (?:else )?(?:is|are) .{0,40} (?:planning|planned)"
 )
 _LIST = _re(
     r"哪些(?:措施|举措|工作|做法|方面|政策|领域|任务|方向|机制|平台|项目|内容|建议|成效|成果|进展|行动|办法|手段|途径|方式|支持|安排|重点)|有哪些|有什么(?:措施|举措|做法|政策|安排|进展|成效)|采取了?(?:什么|哪些|何种)|主要做法|具体(?:措施|做法|举措)|几个方面|哪几个方面|哪几项|怎么做|怎样做|做了哪些|如何(?:推进|支持|加强|促进|推动|开展|做|落实|完善|提升|强化|鼓励|引导|解决|应对|保障|培育|建设|打造)|"
-    r"what (?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts|things|work|progress|achievements|mechanisms|support)|which (?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts)|what (?:has|have|did) .{0,60}\b(?:done|taken|achieved|carried out|implemented)|\blist\b|in what ways|what (?:are|were) the (?:main |key |major )?(?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts|points|elements)|how (?:is|are|does|do|did|will|has|have|can) .{0,60}\b(?:support|promot|strengthen|improv|encourag|build|develop|advanc|foster|boost|deepen|expand|respond|address|tackl|handl|implement)"
+    r"(?<!哪)(?:哪些|哪几|哪[两三四五六七八九十]|分别)(?!答复|回复|文件|年|天|月)|包括(?:哪些|什么)|有哪几|"
+    r"what (?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts|things|work|progress|achievements|mechanisms|support|approaches|practices|recommendations|suggestions|ways)|(?:what|which) (?:two|three|four|five|six|several|main|key|major) |which (?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts)|what (?:has|have|did) .{0,60}\b(?:done|taken|achieved|carried out|implemented)|\blist\b|in what ways|what (?:are|were) the (?:main |key |major )?(?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts|points|elements)|how (?:is|are|does|do|did|will|has|have|can) .{0,60}\b(?:support|promot|strengthen|improv|encourag|build|develop|advanc|foster|boost|deepen|expand|respond|address|tackl|handl|implement)"
 )
+# "Which companies / what documents …": a plural noun after which/what asks for several things
+_PLURAL_WH = re.compile(r"\b(?:which|what)\s+(?:[a-z-]+\s+){0,3}?([a-z-]{3,}s)\b", re.I)
+_NOT_PLURAL = {"is", "was", "has", "does", "this", "its", "thus", "status", "campus", "focus", "process", "access", "business", "progress", "address", "across", "plus", "bonus", "basis", "analysis", "us", "yes", "news", "less", "unless", "series", "species", "means", "whereas", "always", "perhaps"}
+_PAST = _re(r"已经|已(?:有|在|经)|取得|采取了|做了|开展了|(?:already|so far|to date)|has been (?:done|taken)|have been (?:done|taken)|\bwhat (?:has|have|did) (?:\w+ ){0,5}(?:done|taken|achieved|made)")
 _YESNO = _re(r"是否|有没有|是不是|能否|可否|会不会|有无|(?:吗|(?<![什怎那这多])么)\s*[？?]?\s*$|^(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|shall)\b")
 _COMPARE = _re(
     r"(?P<a>[^，,。？?]{1,30}?)(?:和|与|跟|还是|或)(?P<b>[^，,。？?]{1,30}?)(?:相比)?[，,]?(?:哪个|哪一个|哪项|谁|哪些)(?:更|比较)?(?:多|少|大|小|高|低|早|晚|快|慢|强|领先)|"
@@ -153,6 +159,11 @@ def _options(m: re.Match) -> tuple[str, ...]:
     return ()
 
 
+def _plural_which(text: str) -> bool:
+    m = _PLURAL_WH.search(text)
+    return bool(m) and m.group(1).lower() not in _NOT_PLURAL and not m.group(1).lower().endswith(("ss", "us", "is"))
+
+
 def classify(text: str) -> Intent:
     """The intent of a question (zh or en)."""
     qtypes = span_types(text)
@@ -160,7 +171,8 @@ def classify(text: str) -> Intent:
     unit = unit_class(text) if qtype == "number" else None
     m = _COUNTER.search(text)
     counter = m.group(1) if m and unit == "count" else None
-    common = dict(qtype=qtype, qtypes=qtypes, unit=unit, counter=counter, person_role=bool(_PERSON_ROLE.search(text)), several=bool(_SEVERAL.search(text)))
+    common = dict(qtype=qtype, qtypes=qtypes, unit=unit, counter=counter, person_role=bool(_PERSON_ROLE.search(text)), several=bool(_SEVERAL.search(text)),
+                  past=bool(_PAST.search(text)))
     fields = _metadata_fields(text)
     field = fields[0] if fields else None
     if field == "doc_number" and common["several"]:
@@ -177,8 +189,8 @@ def classify(text: str) -> Intent:
         return Intent(YESNO, **common, future=future)
     if _SUMMARY.search(text):
         return Intent(SUMMARY, **common, future=future)
-    if future and not (qtype in ("number", "date", "person", "rank", "phone") and not _LIST.search(text)):
+    if future and not (qtype in ("number", "date", "person", "rank", "phone") and not _LIST.search(text)) and not common["past"]:
         return Intent(PLAN, **common, future=True)
-    if _LIST.search(text) and qtype not in ("number", "date", "person", "rank", "phone"):
+    if (_LIST.search(text) or _plural_which(text)) and qtype not in ("number", "date", "rank", "phone"):
         return Intent(LIST, **common)
     return Intent(FACTOID, **common, future=future)

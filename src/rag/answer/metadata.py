@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answer.features import coverage, weighted
 from rag.parse import CONTACT_NAME, DATE_RE, DOCNO_RE
 from rag.types import Document
 
@@ -21,6 +22,7 @@ _LINES = {
     "disclosure": re.compile(r"公开(?:属性|方式)[：:]\s*([^\n]+)"),
     "cc": re.compile(r"抄送[：:]\s*([^\n]+?)[。.]?$"),
 }
+TITLE_COVERAGE = 0.5  # share of the question a reply's header (title, proposal title, addressee) must hold to be "the reply on …"
 _PROPOSAL_NO = re.compile(r"第\s*\d+\s*号")
 _SESSION = re.compile(r"市[^\s，,]{0,12}?会议")
 
@@ -80,6 +82,15 @@ def fields(doc: Document) -> dict[str, Field]:
     return out
 
 
+def named_replies(index, info) -> list[str]:
+    """The replies a question names by their addressee (马瑜, Ma Yu) or proposal number (第0982号提案)."""
+    alternatives = {t for g in info.concepts for t, _ in g.alternatives}
+    by_person = [d.doc_id for d in index.documents if set(d.addressees) & alternatives]
+    numbers = set(re.findall(r"(?<!\d)0*(\d{2,4})(?!\d)", info.simplified or info.text))
+    by_number = [d.doc_id for d in index.documents if d.proposal_number and d.proposal_number.lstrip("0") in numbers]
+    return list(dict.fromkeys(by_person + by_number))
+
+
 def target_document(composer, info, hits, scoped: bool) -> tuple[str | None, object | None]:
     """The reply a metadata question is about, and (when found by topic) the sentence that shows it."""
     index = composer.index
@@ -88,14 +99,12 @@ def target_document(composer, info, hits, scoped: bool) -> tuple[str | None, obj
         return named[0], None
     if scoped and hits:
         return hits[0].chunk.doc_id, None
-    alternatives = {t for g in info.concepts for t, _ in g.alternatives}
-    by_person = [d.doc_id for d in index.documents if set(d.addressees) & alternatives]
-    if len(by_person) == 1:
-        return by_person[0], None
-    numbers = set(re.findall(r"(?<!\d)0*(\d{2,4})(?!\d)", info.simplified or info.text))
-    by_number = [d.doc_id for d in index.documents if d.proposal_number and d.proposal_number.lstrip("0") in numbers]
-    if len(by_number) == 1:
-        return by_number[0], None
+    named_ = named_replies(index, info)
+    if len(named_) == 1:
+        return named_[0], None
+    by_year = [d.doc_id for d in index.documents if d.year and str(d.year) in info.years]
+    if info.years and len(by_year) == 1:
+        return by_year[0], None  # 哪一份是2024年发出的？
     if len(index.documents) == 1:
         return index.documents[0].doc_id, None
     if not info.concepts:
@@ -104,6 +113,10 @@ def target_document(composer, info, hits, scoped: bool) -> tuple[str | None, obj
     best, conf = composer.best(info, scored)
     if best is not None and conf >= composer.model.threshold:
         return best.chunk.doc_id, best
+    # "which reply answers the proposal on …": the proposal's own title and the reply's header
+    by_title = sorted(((weighted(info.concepts, coverage(info.concepts, composer.reply_context(d.doc_id))), d.doc_id) for d in index.documents), reverse=True)
+    if by_title and by_title[0][0] >= TITLE_COVERAGE and (len(by_title) == 1 or by_title[1][0] < by_title[0][0]):
+        return by_title[0][1], None
     return None, None
 
 

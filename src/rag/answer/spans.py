@@ -78,13 +78,32 @@ def _names_in(text: str, names: frozenset[str], longest: int = 10) -> list[tuple
 _TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")  # 卡万·肖特
 
 
-def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], entities: dict, unit: str | None = None, counter: str | None = None, person_role: bool = False, question: str = "", accept=None) -> tuple[int, int, int] | None:
+def head_spans(text: str, head: tuple[str, ...], longest: int = 16) -> list[tuple[int, int, int]]:
+    """Names ending in the noun the question asks about (哪个新城 → 南汇新城; 什么示范工程 → 千米级高温
+    超导电缆应用示范工程): from the noun leftwards to the nearest function character. (rank, start,
+    end); rank 0 for the question's own noun, higher for its shorter forms."""
+    found = []
+    for rank, h in enumerate(head):
+        for m in re.finditer(re.escape(h), text):
+            s = m.start()
+            while s > 0 and m.end() - s < longest and text[s - 1] not in _NAME_STOP and "\u4e00" <= text[s - 1] <= "\u9fff":
+                s -= 1
+            if s < m.start():
+                found.append((min(rank, 1), s, m.end()))
+    return found
+
+
+def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], entities: dict, unit: str | None = None, counter: str | None = None, person_role: bool = False, question: str = "", accept=None, head: tuple[str, ...] = ()) -> tuple[int, int, int] | None:
     """(start, end, kind rank) of the span of the asked-for type in the part of the sentence that
     holds the question; rank 0 is the most specific kind (a number with its unit, a person for
-    "who"), higher ranks weaker ones (a bare number, a body for "who"). A name that only repeats
-    the question (张江实验室 in "张江实验室和哪些机构合作？") is not its answer. accept(start, end)
-    may reject spans (a number among words that do not cover the question) before the choice."""
+    "who", a name ending in the noun asked about), higher ranks weaker ones (a bare number, a body
+    for "who"). A name that only repeats the question (张江实验室 in "张江实验室和哪些机构合作？") is
+    not its answer. accept(start, end) may reject spans (a number among words that do not cover the
+    question) before the choice."""
     found: list[tuple[int, int, int]] = []  # (rank, start, end)
+    named = head_spans(text, head) if qtype in (None, "org", "place", "name") else []
+    if named:
+        found += named
     if qtype in ("person", "org", "place"):
         kind = "org" if qtype == "person" else qtype
         names = _names_in(text, entities.get(kind, frozenset())) + _ending_names(text, NAME_ENDINGS[kind])
@@ -97,7 +116,7 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
             if not person_role:  # 谁 may be a body (市科委); "who heads it" may not
                 found += [(1, s, e) for s, e in names]
         else:
-            found += [(0, s, e) for s, e in names]
+            found += [(1 if named else 0, s, e) for s, e in names]
     for rank, pattern in enumerate(_SPAN_RES.get(qtype or "", [])):
         for m in pattern.finditer(text):
             if m.end() <= m.start():
@@ -114,7 +133,7 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
             if qtype == "number" and unit and _span_unit(with_unit) is None:
                 rank = max(rank, 3)  # a bare number where a unit was asked for: a weak answer
             found.append((rank, m.start(), m.end()))
-    if question and qtype in ("person", "org", "place", "name"):
+    if question and qtype in (None, "person", "org", "place", "name"):
         asked = re.sub(r"\s+", "", question)
         found = [f for f in found if re.sub(r"\s+", "", text[f[1]:f[2]]) not in asked]
     if accept is not None:

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.answer.features import coverage, weighted
 from rag.answer.intent import PLAN, SUMMARY
+from rag.answer.spans import head_spans
+from rag.answer.metadata import named_replies
 from rag.text import normalize
 from rag.types import Item
 
@@ -37,6 +39,8 @@ FUTURE = re.compile(
     r"下一步|下阶段|下一阶段|今后|工作打算|打算|拟|(?:将|要)(?:继续|进一步|加快|加强|持续|深化|积极|会同|结合|充分|围绕|推动|研究|支持|完善|聚焦|重点|着力|大力|不断|全面|努力|力争|统筹|吸纳|以)"
 )
 PAST = re.compile(r"近年来|以来|已经|已(?!有)|累计|截至|截止|情况如下|进展如下|主要做法|取得")
+LIST_MIN_COVERAGE = 0.5  # share of the question's topic a list's context and items must hold
+JOIN_SHARE = 0.9  # another reply's list joins when its context covers this share of the best one's
 MAX_LEAD = 90  # characters of an item quoted; a longer first sentence is cut at a comma
 MAX_ITEMS = 12
 
@@ -110,21 +114,25 @@ def outline(doc) -> list[Enumeration]:
     text = doc.text
     body = [b for b in doc.blocks if b.role == "body"]
     out: list[Enumeration] = []
-    # Paragraph-level items: blocks whose heading path ends in the lead they open with, grouped by parent.
+    # Paragraph-level items: blocks whose heading path ends in the lead they open with, grouped with
+    # their siblings (same parent, same numbering style); a block back at the parent's level that is
+    # not a sibling closes the group.
     groups: list[list[int]] = []
+    open_groups: dict[tuple, list[int]] = {}
     for i, b in enumerate(body):
-        if not b.section:
+        for key, g in list(open_groups.items()):
+            parent = key[0]
+            inside = b.section[:len(parent)] == parent and len(b.section) > len(parent)
+            if not inside or (len(b.section) == len(parent) + 1 and not _opens_item(text, b)) and b.section[:len(parent) + 1] != body[g[-1]].section:
+                del open_groups[key]
+        if not b.section or not _opens_item(text, b):
             continue
-        lead = re.sub(r"\s+", "", b.section[-1])[:6]
-        if not re.sub(r"\s+", "", text[b.start:b.end]).startswith(lead):
-            continue
-        parent = b.section[:-1]
-        prev = groups[-1] if groups else None
-        if prev and body[prev[-1]].section[:-1] == parent and _family(body[prev[-1]].section[-1]) == _family(b.section[-1]) \
-                and all(body[j].section[:len(body[prev[-1]].section)] == body[prev[-1]].section for j in range(prev[-1] + 1, i)):
-            prev.append(i)
-        else:
-            groups.append([i])
+        key = (b.section[:-1], _family(b.section[-1]))
+        if key in open_groups and body[open_groups[key][-1]].section != b.section:
+            open_groups[key].append(i)
+        elif key not in open_groups:
+            open_groups[key] = [i]
+            groups.append(open_groups[key])
     for g in groups:
         if len(g) < 2:
             continue
@@ -141,7 +149,8 @@ def outline(doc) -> list[Enumeration]:
             if run[0][2] == b.start:
                 continue  # the paragraph is itself an item of a paragraph-level list
             items = [(at, run[k + 1][2] if k + 1 < len(run) else b.end) for k, (_, _, at) in enumerate(run)]
-            out.append(_make(doc, (b.start, run[0][2]), b.section, items, extra_depth=1))
+            opening = max(b.start, max((text.rfind(c, b.start, run[0][2]) + 1 for c in "。；;！？"), default=b.start))
+            out.append(_make(doc, (opening, run[0][2]), b.section, items, extra_depth=1))
         topics = [m.start() for m in _TOPIC.finditer(text, b.start, b.end) if m.start() == b.start or text[m.start() - 1] in "。；;\n"]
         if len(topics) >= 2:
             items = [(at, topics[k + 1] if k + 1 < len(topics) else b.end) for k, at in enumerate(topics)]
@@ -149,6 +158,12 @@ def outline(doc) -> list[Enumeration]:
             out.append(_make(doc, intro, b.section, items, extra_depth=1, leads=[(s, text.index("，", s) if "，" in text[s:e] else e) for s, e in items]))
     _inherit_future(out)
     return sorted(out, key=lambda e: (e.depth, e.items[0][0]))
+
+
+def _opens_item(text: str, b) -> bool:
+    """Whether a block starts with the lead its heading path ends in (it opens an item)."""
+    lead = re.sub(r"\s+", "", b.section[-1])[:6]
+    return re.sub(r"\s+", "", text[b.start:b.end]).startswith(lead)
 
 
 def _family(lead: str) -> str:
@@ -193,33 +208,81 @@ def _inherit_future(lists: list[Enumeration]) -> None:
 
 
 # -- enumerations inside one sentence --------------------------------------------------------------
-def inline_units(sentence: str, anchors=()) -> list[tuple[int, int]]:
-    """The items a sentence enumerates (offsets in the sentence), or [] when it enumerates nothing."""
+def _parallel(names: list[str], name: str) -> bool:
+    """Whether a quoted name is one of parallel ones: it shares its last or first character with
+    another (“导入一批”“提升一批”“新建一批”), which incidental quotations rarely do."""
+    return any(other != name and (other[-1] == name[-1] or other[0] == name[0]) for other in names)
+
+
+def _named(sentence: str, unit: tuple[int, int], head) -> tuple[int, int]:
+    """A unit cut to the name in it that ends in the noun asked about: 上海也积极建设成为合肥实验室（量子）
+    → 合肥实验室. Units without such a name stay whole."""
+    s, e = unit
+    names = [(a, b) for _, a, b in head_spans(sentence[s:e], tuple(head))]
+    if not names:
+        return unit
+    a, b = max(names, key=lambda n: n[1] - n[0])
+    return s + a, s + b
+
+
+_PAREN = re.compile(r"（[^）]*）|\([^)]*\)")
+_DOCUMENT_HEADS = re.compile(r"文件|规定|方案|意见|办法|规划|计划|政策|报告|指南|通知|条例|机制")
+
+
+def _headed(sentence: str, units, head) -> bool:
+    """Whether the units are things of the kind asked about: they end in the noun, or it follows them
+    (…高端芯片等一批关键材料; …等建议); 《titles》 are documents."""
+    if not head:
+        return False
+    after = sentence[units[-1][1]:units[-1][1] + 12]
+    names = [_PAREN.sub("", sentence[s:e]) for s, e in units]  # 合肥实验室（量子） is a 实验室
+    if any(h in after or n.endswith(h) or f"{h}的" in n for h in head for n in names):
+        return True
+    return sentence[units[0][0]:units[0][0] + 1] == "《" and any(_DOCUMENT_HEADS.search(h) for h in head)
+
+
+def inline_units(sentence: str, anchors=(), head=()) -> tuple[str, list[tuple[int, int]]]:
+    """The form and items a sentence enumerates (offsets in the sentence), or ("", []) when it
+    enumerates nothing. Candidates: 《titles》, parallel “quotes”, clauses between ；, clauses after 如/包括/a colon, runs
+    of X、Y、Z (of two only when of the kind asked about), the clauses of a plan sentence. The one of
+    the kind asked about wins (head), then the one among most of the question's words, then the longest."""
+    candidates = []
     titles = [(m.start(), m.end()) for m in re.finditer(r"《[^《》]{2,60}》", sentence)]
     if len(titles) >= 2:
-        return titles
+        candidates.append(("titles", titles))
     quoted = [(m.start() + 1, m.end() - 1) for m in re.finditer(r"“[^“”]{2,20}”", sentence)]
-    if len(quoted) >= 3:
-        return quoted
+    parallel = [q for q in quoted if _parallel([sentence[a:b] for a, b in quoted], sentence[q[0]:q[1]])]
+    if len(parallel) >= 2 and len(parallel) >= len(quoted) - 1:
+        candidates.append(("quotes", parallel))
     clauses = _split(sentence, "；;")
     if len(clauses) >= 3:
-        return clauses
-    runs = []
+        candidates.append(("clauses", clauses))
+    m = _INTRODUCER.search(sentence)
+    if m:  # 存在不足，如A，B，C: the clauses after 如, 包括, a colon are its items
+        after = [(m.end() + a, m.end() + b) for a, b in _split(sentence[m.end():], "，,")]
+        if len(after) >= 3:
+            candidates.append(("clauses", after))
     for m in re.finditer(r"[^，,。；;：:！？]+", sentence):
         parts = _split(sentence[m.start():m.end()], "、")
-        if len(parts) >= 3:
-            units = [(m.start() + s, m.start() + e) for s, e in parts]
+        units = [(m.start() + s, m.start() + e) for s, e in parts]
+        if len(units) >= 2:
             last_s, last_e = units[-1]
             cut = sentence.find("等", last_s, last_e)
             if cut > last_s:
                 units[-1] = (last_s, cut)
-            runs.append(units)
-    if runs:  # the run among most of the question's words, else the longest
-        return max(runs, key=lambda r: (sum(w for a, w in anchors if r[0][0] - 25 <= a <= r[-1][1] + 25), len(r)))
+            if len(units) >= 3 or _headed(sentence, units, head):
+                candidates.append(("run", units))
     clauses = _split(sentence, "，,")
     if len(clauses) >= 3 and FUTURE.search(sentence):
-        return clauses  # 进一步……，持续推进……，全面加强……
-    return []
+        start = next((k for k, (a, b) in enumerate(clauses) if FUTURE.search(sentence[a:b])), 0)
+        if len(clauses) - start >= 2:
+            candidates.append(("clauses", clauses[start:]))  # 下一步将加强……，持续深化……，研究出台……
+    if not candidates:
+        return "", []
+    return max(candidates, key=lambda c: (_headed(sentence, c[1], head), sum(w for a, w in anchors if c[1][0][0] - 25 <= a <= c[1][-1][1] + 25), len(c[1])))
+
+
+_INTRODUCER = re.compile(r"(?:[，,]\s*(?:如|例如|比如|包括|主要有|分别是|即))|[：:]")
 
 
 def _split(text: str, separators: str) -> list[tuple[int, int]]:
@@ -262,53 +325,134 @@ def _is_future(s, lists: list[Enumeration]) -> bool:
 @dataclass
 class _Option:
     doc_id: str
-    about: float  # how well the list's context covers the question's topic
-    conf: float  # the confidence of the best evidence in it
+    about: float  # how well the list's context (intro, heading path, reply) covers the question's topic
+    item_max: float  # … the best of its single items: as much as the context means the topic is that item
+    union: float  # … its context and its items together
     future: bool
-    depth: int
+    depth: int  # nesting of a structural list; in-sentence enumerations and sentences come last on ties
     items: list  # (start, end) in document offsets: the quoted leads
+    conf: float | None  # the scorer's confidence in the best sentence inside the list, if any
+    headed: bool = False  # items of the kind the question asks about: they end in its noun, or it follows them
+    intro: tuple[int, int] | None = None  # a structural list's introducing text
+    form: str = "list"  # list (structural), titles, quotes, run, clauses (inside a sentence) or sentence
+
+    def rank(self) -> tuple:
+        """About the topic, and more so than any single item of it (when an item is as much about the
+        topic as the list's context, the question is about that item: the list nested in it answers);
+        then outer lists, structure before sentences; then the fuller."""
+        return (round(2 * self.about - self.item_max, 2), -self.depth, round(self.union, 2))
 
 
-def answer(composer, info, hits, scored) -> dict | None:
-    """The answer dict for a list, plan or summary question, or None to fall back to sentences."""
+def _cover(info, text: str) -> tuple[float, bool]:
+    """Weighted coverage of the question's concepts by text, and whether a named entity is missing."""
+    credits = coverage(info.concepts, normalize(text))
+    missing = any(g.entity and c == 0.0 for g, c in zip(info.concepts, credits))
+    return weighted(info.concepts, credits), missing
+
+
+def _options(composer, info, scored, eligible) -> list[_Option]:
     index = composer.index
-    eligible = [s for s in scored if composer.eligible(s, info)]
-    if not eligible:
-        return None
-    docs = list(dict.fromkeys(s.chunk.doc_id for s in eligible))[:3]
-    options: list[_Option] = []
-    for doc_id in docs:
+    out: list[_Option] = []
+    for doc_id in list(dict.fromkeys(s.chunk.doc_id for s in eligible))[:3]:
         doc = index.document(doc_id)
         lists = outline_of(index, doc_id)
         reply = composer.reply_context(doc_id)
         for e in lists:
-            inside = [s for s in eligible if s.chunk.doc_id == doc_id and (any(a <= s.start < b for a, b in e.items) or (e.intro and e.intro[0] <= s.start < e.intro[1]))]
-            if not inside:
+            context = (doc.text[e.intro[0]:e.intro[1]] if e.intro else "") + " " + e.heading + " " + reply
+            about, _ = _cover(info, context)
+            union, missing = _cover(info, context + " " + " ".join(doc.text[a:b] for a, b in e.leads))
+            if missing:
                 continue
-            context = normalize((doc.text[e.intro[0]:e.intro[1]] if e.intro else "") + " " + e.heading + " " + reply)
-            about = weighted(info.concepts, coverage(info.concepts, context))
-            conf = composer.confidence(scored, inside[0])
-            options.append(_Option(doc_id, about, conf, e.future, e.depth, list(e.leads)))
-        for s in [x for x in eligible if x.chunk.doc_id == doc_id][:5]:
-            units = inline_units(s.text, s.features.anchors)
+            item_max = max(_cover(info, doc.text[a:b])[0] for a, b in e.leads)
+            inside = [x for x in eligible if x.chunk.doc_id == doc_id and any(a <= x.start < b for a, b in e.items)]
+            conf = composer.confidence(scored, inside[0]) if inside else None
+            headed = bool(info.head) and sum(any(h in doc.text[a:b] for h in info.head) for a, b in e.leads) >= len(e.leads) - 1
+            out.append(_Option(doc_id, about, item_max, union, e.future, e.depth, list(e.leads), conf, headed, e.intro, "list"))
+        for x in [x for x in eligible if x.chunk.doc_id == doc_id]:
+            form, units = inline_units(x.text, x.features.anchors, info.head)
             if not units:
+                form, units = "sentence", [(0, len(x.text))]
+            elif form == "run" and _headed(x.text, units, info.head):
+                units = [_named(x.text, u, info.head) for u in units]
+            before = doc.text[max(x.chunk.start, x.start - 120):x.start]
+            about, missing = _cover(info, before + " " + x.text + " " + x.chunk.section_path + " " + reply)
+            if missing:
                 continue
-            outside_units = s.text[:units[0][0]] + " " + s.text[units[-1][1]:]
-            context = normalize(outside_units + " " + s.chunk.section_path + " " + reply)
-            about = weighted(info.concepts, coverage(info.concepts, context))
-            conf = composer.confidence(scored, s)
-            options.append(_Option(doc_id, about, conf, _is_future(s, lists), 99, [(s.start + a, s.start + b) for a, b in units]))
-    passing = [o for o in options if o.conf >= composer.model.threshold]
-    if info.intent.kind == PLAN and any(o.future for o in passing):
-        passing = [o for o in passing if o.future]
+            depth = 99 if len(units) > 1 else 100
+            out.append(_Option(doc_id, about, 0.0, about, _is_future(x, lists), depth, [(x.start + a, x.start + b) for a, b in units],
+                               composer.confidence(scored, x), len(units) > 1 and _headed(x.text, units, info.head), None, form))
+    return out
+
+
+def _enumerated_in_intro(o: _Option, options: list[_Option]) -> bool:
+    """A list whose introducing paragraph itself enumerates what is asked, as fully: that
+    enumeration is the answer (聚焦“三个一批”，即“导入一批”……), not the list after it."""
+    if o.intro is None:
+        return False
+    return any(x.form in ("titles", "quotes", "run") and x.doc_id == o.doc_id and o.intro[0] <= x.items[0][0] < o.intro[1] and x.about >= o.about for x in options)
+
+
+def _per_reply(composer, info, scored, named: list[str]) -> list[_Option]:
+    """"在给李琛浩委员和马瑜代表的答复里…": each named reply answers for itself, so a member the
+    question names for another reply is not missing from this one."""
+    out = []
+    for doc_id in named:
+        others = {a for d in named if d != doc_id for a in composer.index.document(d).addressees}
+        concepts = tuple(g for g in info.concepts if not (g.entity and {t for t, _ in g.alternatives} & others))
+        mine = replace(info, concepts=concepts)
+        eligible = [s for s in scored if s.chunk.doc_id == doc_id and not s.features.get("year_conflict")]
+        options = [o for o in _options(composer, mine, scored, eligible) if o.union >= LIST_MIN_COVERAGE and o.form != "sentence"]
+        if info.intent.kind == PLAN:
+            options = [o for o in options if o.future]
+        elif info.intent.past and any(not o.future for o in options):
+            options = [o for o in options if not o.future]
+        if options:
+            out.append(max(options, key=_Option.rank))
+    return out
+
+
+def answer(composer, info, hits, scored) -> dict | None:
+    """The answer dict for a list, plan or summary question, or None to fall back to sentences.
+
+    A list answers when its context and items together cover at least LIST_MIN_COVERAGE of the
+    question's topic (and name every place, body or person it names). Plan questions take lists about
+    the future when there are any, questions about work already done lists about the past; then the
+    rank of _Option decides. Another reply joins with its own list when it is as much about the topic."""
+    named = named_replies(composer.index, info)
+    if len(named) >= 2:
+        per_reply = _per_reply(composer, info, scored, named)
+        return _listed(composer, info, per_reply) if len(per_reply) == len(named) else None
+    eligible = [s for s in scored if composer.eligible(s, info)]
+    if not eligible:
+        return None
+    threshold = composer.model.threshold
+    # an enumeration passes on how much of the question its context and items hold; a lone sentence
+    # as any sentence answer does, on the scorer's confidence
+    passing = [o for o in _options(composer, info, scored, eligible)
+               if o.union >= LIST_MIN_COVERAGE and (o.form != "sentence" or (o.conf or 0.0) >= threshold)]
+    if info.intent.kind == PLAN:
+        passing = [o for o in passing if o.future]  # past work is no answer to what will be done
+    elif info.intent.past and any(not o.future for o in passing):
+        passing = [o for o in passing if not o.future]
     if not passing:
         return None
-    best = max(passing, key=lambda o: (round(o.about, 2), o.conf >= composer.model.threshold, -o.depth, o.conf))
+    # the things asked about, enumerated; else a list whose own context is about the topic; else
+    # enumerations inside sentences; else single sentences
+    tiers = [[o for o in passing if o.headed], [o for o in passing if o.depth < 99 and o.about >= LIST_MIN_COVERAGE and not _enumerated_in_intro(o, passing)],
+             [o for o in passing if o.depth == 99], passing]
+    passing = next(t for t in tiers if t)
+    return _listed(composer, info, _choose(passing))
+
+
+def _choose(passing: list[_Option]) -> list[_Option]:
+    best = max(passing, key=_Option.rank)
     chosen = [best]
-    for o in sorted(passing, key=lambda o: (-round(o.about, 2), o.depth, -o.conf)):
-        if o.doc_id not in {c.doc_id for c in chosen} and o.about >= best.about and len(chosen) < 3:
-            chosen.append(o)  # another reply answers the same: its items too
-    return _listed(composer, info, chosen)
+    for o in sorted(passing, key=_Option.rank, reverse=True):
+        if len(chosen) >= 3:
+            break
+        if o.doc_id not in {c.doc_id for c in chosen} and o.about >= JOIN_SHARE * best.about and (o.depth < 99) == (best.depth < 99):
+            chosen.append(o)  # another reply answers nearly as fully, in the same form: its items too
+    return chosen
 
 
 def _listed(composer, info, chosen: list[_Option]) -> dict:
@@ -329,6 +473,7 @@ def _listed(composer, info, chosen: list[_Option]) -> dict:
     lead = "下一步的工作：" if info.intent.kind == PLAN and info.lang == "zh" else "Next steps:" if info.intent.kind == PLAN else ""
     if info.intent.kind == SUMMARY:
         lead = ""
-    conf = max(o.conf for o in chosen)
+    confs = [o.conf for o in chosen if o.conf is not None]
+    conf = max(confs) if confs else None
     return dict(found=True, answer="\n".join(([lead] if lead else []) + lines), citations=tuple(citations), items=tuple(items), confidence=conf)
 

@@ -156,8 +156,11 @@ def analyze(text: str, translator=None, lexicon=None, names: frozenset[str] = fr
             if g.source in fw and not any(t in lexicon for t, _ in g.alternatives) else g
             for g in concepts
         ]
-    # a year is a constraint the evidence must meet (checked apart), not a term it covers
+    # a year is a constraint the evidence must meet (checked apart), not a term it covers; so is the
+    # figure of a yes/no question ("是否超过400家": the verdict compares it)
     concepts = [g for g in concepts if not _YEAR_RE.fullmatch(g.source)]
+    if intent.kind == YESNO:
+        concepts = [g for g in concepts if not re.fullmatch(r"[\d.%]+|[\d.]*(?:万|亿)?元?|年", g.source)]
     # places, bodies and people the question names: 北京, 张江实验室, 张磊 (Zhang Lei, by pinyin)
     known = names | named_entities()
     # English names are capitalised (Shanghai, Pudong), not at the question's start only
@@ -192,8 +195,9 @@ def _only_form(source: str) -> bool:
 # The noun after a question word: 哪两家外地实验室, 什么样的产业区, which new town, what recommendations
 # a verb after the noun ends it: 哪几个方面开展了 → 方面
 _ZH_VERBS = "开展|创建|建设|成立|落户|设立|组建|发布|实施|推进|提出|采用|使用|聚焦|合作|承担|负责|位于|参与|签约|支持|打造|举办|推出|获得|排名|位列|存在|取得|采取|进行|开始|启动|完成|达到|占|做|搞|用|拿"
-_ZH_HEAD = re.compile(rf"(?:哪些|哪几[个项家种类所位条批]?|哪[两三四五六七八九十][个项家种类所位条批]?|哪[个种类家所位条项批]|什么样?的?|何种)([{CJK}]{{1,8}}?)(?=[的是在有和与，,？?。了呢吗等要将会由被给从向对]|{_ZH_VERBS}|$)")
-_EN_HEAD = re.compile(r"\b(?:which|what)\s+(?!(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|shall|may)\b)((?:[a-z-]+\s+){0,3}?[a-z-]+?)(?=\s+(?:is|are|was|were|has|have|had|does|do|did|will|would|can|could|should|in|of|for|to|that|on|does|at|from|by|with)\b|\s*[?,]|$)", re.I)
+_ZH_HEAD = re.compile(rf"(?:多少|(?<!哪)几[个项家种类所位条批名]|哪些|哪几[个项家种类所位条批]?|哪[两三四五六七八九十][个项家种类所位条批]?|哪[个种类家所位条项批]|什么样?的?|何种)([{CJK}]{{1,8}}?)(?=[的是在有和与，,？?。了呢吗等要将会由被给从向对]|{_ZH_VERBS}|$)")
+_ZH_HEAD_BEFORE = re.compile(rf"([{CJK}]{{2,8}}?)(?:有|共有|一共有|累计有|已有)?(?:多少|几)[个项家种类所位条批名]")
+_EN_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|shall|may)\b)((?:[a-z-]+\s+){0,3}?[a-z-]+?)(?=\s+(?:is|are|was|were|has|have|had|does|do|did|will|would|can|could|should|in|of|for|to|that|on|does|at|from|by|with)\b|\s*[?,]|$)", re.I)
 _GENERIC_HEADS = {"措施", "举措", "工作", "做法", "计划", "打算", "方式", "办法", "内容", "情况", "问题", "东西", "事情", "进展", "成效"}
 # Endings of place and institution nouns: 先导区 answers 什么样的产业区, 良渚实验室 which laboratory
 _NOUN_SUFFIX = set("区城市县镇村室所院校馆站园库厂会局委办部处")
@@ -203,9 +207,13 @@ def head_noun(text: str, lang: str, groups, translator=None) -> tuple[str, ...]:
     """Chinese words for the noun the question asks about, most specific first; () when none."""
     if lang == "zh":
         m = _ZH_HEAD.search(text)
-        if not m:
-            return ()
-        phrase = m.group(1)
+        if m and not re.fullmatch(r"[个项家种类所位条批名]", m.group(1)):
+            phrase = m.group(1)
+        else:
+            m = _ZH_HEAD_BEFORE.search(text)  # 市级企业技术中心有多少家
+            if not m:
+                return ()
+            phrase = m.group(1)
         parts = [w for w, _ in words(phrase)] or [phrase]
         heads = [phrase, parts[-1], parts[0]]
         suffix = [p[-1] for p in (parts[0], parts[-1]) if p[-1] in _NOUN_SUFFIX]

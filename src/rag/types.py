@@ -173,10 +173,16 @@ class Citation:
     start: int = 0  # offsets of the quote in the document text
     end: int = 0
     highlight: tuple[int, int] | None = None
+    highlights: tuple[tuple[int, int], ...] = ()  # every key span in the quote, highlight first (a two-part question marks two)
+
+    @property
+    def marked(self) -> tuple[tuple[int, int], ...]:
+        return self.highlights or ((self.highlight,) if self.highlight else ())
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["highlight"] = list(self.highlight) if self.highlight else None
+        d["highlights"] = [list(h) for h in self.marked]
         return d
 
 
@@ -225,7 +231,7 @@ class Answer:
     def keys(self) -> list[str]:
         """Every marked span, in citation order (a question asking two things has two); for a list
         answer, its items."""
-        marked = [c.quote[c.highlight[0]:c.highlight[1]] for c in self.citations if c.highlight]
+        marked = [c.quote[s:e] for c in self.citations for s, e in c.marked]
         return marked or [i.text for i in self.items]
 
     def to_dict(self) -> dict:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag.answer import metadata, structure, verdict
-from rag.answer.features import PassageContext, SentenceFeatures, passage_context, sentence_features
+from rag.answer.features import PassageContext, SentenceFeatures, credit, passage_context, sentence_features
 from rag.answer.intent import COMPARE, LIST, METADATA, PLAN, SUMMARY, YESNO
 from rag.answer.scoring import AnswerModel, load_model
 from rag.answer.spans import best_clause, key_span
@@ -30,6 +30,10 @@ REFUSAL = {
     "zh": "这些答复中没有找到能回答这个问题的内容。以下是最接近的段落，供核查。",
     "en": "The replies do not answer this question. The nearest passages are listed below for checking.",
 }
+NOT_A_QUESTION = {
+    "zh": "这看起来不是一个问题。请用问题的形式提问，例如“上海累计成立了多少家外资研发中心？”；以下是与这些词最接近的段落。",
+    "en": "This does not read as a question. Ask one, e.g. “How many foreign R&D centres are there?”; the passages nearest these words are listed below.",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class Scored:
     logit: float
     rank: int  # the passage's rank among the hits
     span: tuple[int, int] | None  # key span in text: the typed span, else the clause holding the question
+    more: tuple[tuple[int, int], ...] = ()  # further key spans: the answers to a question's other parts
 
     @property
     def typed(self) -> bool:
@@ -116,8 +121,11 @@ class Composer:
         """A sentence that could answer at all: a typed question needs its span; a place, body or
         person the question names must be in the evidence, and a year it names must not be contradicted
         by the sentence naming another."""
-        if s.features.entity_missing or s.features.get("year_conflict"):
-            return False  # another city's or another year's figure is not an answer
+        if s.features.entity_missing:
+            return False  # another city's figure is not an answer
+        if info.years and info.intent.kind != YESNO:  # a yes/no question about a year is settled by the year said
+            if s.features.get("year_conflict") or not any(y in s.chunk.text for y in info.years):
+                return False  # another year's figure, or a figure of no stated year, does not answer for that year
         return not (info.intent.qtype in SPAN_REQUIRED and not s.typed)
 
     def confidence(self, scored: list[Scored], best: Scored) -> float:
@@ -127,6 +135,8 @@ class Composer:
     # -- composing ----------------------------------------------------------------------------------
     def compose(self, info: QueryInfo, hits: list[Hit], channels: tuple[str, ...], notices=(), scoped: bool = False) -> Answer:
         base = dict(question=info.text, sources=tuple(hits), channels=channels, lang=info.lang, notices=tuple(notices), intent=info.intent.to_dict())
+        if not info.intent.question:
+            return Answer(**base, found=False, answer=NOT_A_QUESTION[info.lang], citations=())
         if hits:
             info = with_typo_alternatives(info, hits[0].chunk.text)
         kind = info.intent.kind
@@ -179,32 +189,59 @@ class Composer:
                 if s is best or not self.eligible(s, info) or any(squash(c.text) == squash(s.text) for c in chosen):
                     continue
                 chosen.append(s)
-        for extra in info.intent.qtypes[1:]:  # "whom to contact, and at what number?": a line for each
-            for s in scored:
-                if s.chunk.doc_id != best.chunk.doc_id or any(c.start == s.start for c in chosen):
-                    continue
-                span = key_span(extra, s.text, list(s.features.anchors), self.entities, question=normalize(info.text))
-                if span and self.model.probability(s.logit) >= self.model.extra_threshold:
-                    chosen.append(replace(s, span=span[:2]))
-                    break
+        chosen = self._parts(info, chosen, scored)
         return self.quoted(chosen, conf)
 
+    def _parts(self, info: QueryInfo, chosen: list[Scored], scored: list[Scored]) -> list[Scored]:
+        """A question that asks two things ("how many …, and how many of them are listed?") gets a key
+        span for each part: in a quote already chosen when it holds one, else in the reply's next best
+        sentence."""
+        parts = info.intent.parts or tuple((t, None, info.text) for t in info.intent.qtypes)
+        best = chosen[0]
+        for qtype, unit, words in parts[1:]:
+            part = [g for g in info.concepts if g.source and g.source.lower() in normalize(words)]
+            for s in chosen + [x for x in scored if x.chunk.doc_id == best.chunk.doc_id and x not in chosen]:
+                taken = [s.span, *s.more] if s.span else list(s.more)
+                text = normalize(s.text)
+                anchors = [(a, g.weight * w) for g in part for a, w in credit(g, text)[1]]
+                span = key_span(qtype, s.text, anchors, self.entities, unit, question=normalize(info.text),
+                                accept=lambda a, b, taken=taken: not any(a < e and s_ < b for s_, e in taken))
+                if span is None:
+                    continue
+                if s in chosen:
+                    chosen[chosen.index(s)] = replace(s, more=s.more + (span[:2],))
+                elif self.model.probability(s.logit) >= self.model.extra_threshold:
+                    chosen.append(replace(s, span=span[:2]))
+                else:
+                    continue
+                break
+        return chosen
+
     def quoted(self, chosen: list[Scored], conf: float, items: tuple[Item, ...] = (), verdict_: str | None = None, lead: str = "") -> dict:
-        citations = tuple(self.cite(s.chunk, s.start, s.end, s.text, s.span) for s in chosen)
+        citations = tuple(self.cite(s.chunk, s.start, s.end, s.text, s.span, s.more) for s in chosen)
         lines = [lead] if lead else []
-        lines += [f"“{_mark(s.text, s.span)}”（{c.doc_number}）" for s, c in zip(chosen, citations)]
+        lines += [f"“{_mark(s.text, (s.span, *s.more) if s.span else s.more)}”（{c.doc_number}）" for s, c in zip(chosen, citations)]
         return dict(found=True, answer="\n".join(lines), citations=citations, items=items, verdict=verdict_, confidence=conf)
 
-    def cite(self, chunk: Chunk, start: int, end: int, quote: str, span: tuple[int, int] | None) -> Citation:
+    def cite(self, chunk: Chunk, start: int, end: int, quote: str, span: tuple[int, int] | None, more=()) -> Citation:
         doc = self.index.document(chunk.doc_id)
         return Citation(
             doc_number=doc.doc_number or doc.doc_id, title=doc.full_title, section=chunk.section_path, chunk_id=chunk.chunk_id,
             quote=quote, citation=doc.citation, date=doc.date, start=start, end=end, highlight=span,
+            highlights=((span, *more) if span and more else ()),
         )
 
 
-def _mark(text: str, span: tuple[int, int] | None) -> str:
-    if not span:
+def _mark(text: str, spans) -> str:
+    """The text with each key span in ** (spans: one (start, end), several, or None)."""
+    if not spans:
         return text
-    s, e = span
-    return f"{text[:s]}**{text[s:e]}**{text[e:]}"
+    if isinstance(spans[0], int):
+        spans = (spans,)
+    out, at = [], 0
+    for s, e in sorted(spans):
+        if s < at:
+            continue
+        out += [text[at:s], "**", text[s:e], "**"]
+        at = e
+    return "".join(out) + text[at:]

@@ -30,6 +30,9 @@ class Intent:
     options: tuple[str, ...] = ()  # compare: the things compared, as written in the question
     several: bool = False  # asks which replies (plural) say something: one quote from each
     past: bool = False  # asks what has already been done (已经, 取得, already): past work before plans
+    count: int | None = None  # how many things a list question says there are (哪两家, what two approaches)
+    parts: tuple[tuple[str, str | None, str], ...] = ()  # (span type, unit, words) of each part of a two-part question
+    question: bool = True  # reads as a question, not a greeting, a test or a bare search term
 
     def to_dict(self) -> dict:
         d = {"kind": self.kind, "type": self.qtype}
@@ -67,7 +70,7 @@ _COUNTER = re.compile(r"(?:多少|(?<!哪)几)([家项个所位名批种条座�
 
 # -- the other kinds --
 _METADATA = [
-    ("doc_number", _re(r"文号|发文字号|发文编号|哪[一]?[份篇个件]答复|哪[一]?[份篇个件]文件|哪[份篇件]回复|which (?:reply|replies|response|document|letter)|document number|reference number|number of (?:the|this|that) (?:reply|response|document)")),
+    ("doc_number", _re(r"哪一?[份篇](?=[^？?]*(?:答复|回复|文件))|(?<=答复|回复|文件)[^？?]{0,8}哪一?[份篇]|文号|发文字号|发文编号|哪[一]?[份篇个件]答复|哪[一]?[份篇个件]文件|哪[份篇件]回复|which (?:reply|replies|response|document|letter)|document number|reference number|number of (?:the|this|that) (?:reply|response|document)")),
     ("proposal_number", _re(r"第几号(?:提案|建议)|(?:提案|建议)(?:是|为)?第几号|number of the (?:\w+'s )?(?:proposal|suggestion)|(?:提案|建议)(?:的)?(?:编号|号码|号)|(?:proposal|suggestion) number|number of (?:the|his|her|their) (?:proposal|suggestion)|what number (?:was|is) (?:the|his|her|their) (?:proposal|suggestion)")),
     ("contact", _re(r"联系人|contact person|who (?:should|can|do) (?:i|we|one) contact|whom (?:should|can|do) (?:i|we|one) contact|who is the contact|whom to contact|who to contact")),
     ("phone", _re(r"电话|\bphone\b|telephone")),
@@ -108,13 +111,13 @@ _COMPARE = _re(
     r"which (?:is|was|are|were|has|had) (?:larger|bigger|higher|greater|more|fewer|smaller|lower|earlier|later|first)[^?]*?[,:]? (?P<e>[^,?]+?) or (?P<f>[^,?]+?)\s*\??$|"
     r"(?:more|fewer|larger|greater|higher|lower|smaller) (?:\w+ ){0,4}than"
 )
-_SEVERAL = _re(r"哪些答复|哪几份|哪些文件|几份答复|多份|哪些回复|哪几个答复|which replies|which documents|in which replies|several replies|which responses|which of the replies")
+_SEVERAL = _re(r"哪些答复|哪几份|哪些文件|有几份答复|多份|哪些回复|哪几个答复|which replies|which documents|in which replies|several replies|which responses|which of the replies")
 _SUMMARY = _re(r"(?:态度|立场|观点|看法|意见|回应|怎么说|说了什么|怎么答复|如何答复|如何回应|答复要点|主要内容|概括|总结|概述|简述)|\b(?:position|stance|view|attitude|summar|overview|gist|in brief|briefly|main points|what does (?:the|this|that) (?:reply|response) say|how did (?:the commission|it|they) respond|how does (?:the commission|it) respond)")
 
 # Words that only give a question its form; removed before counting concepts. Longer first.
 FORM_WORDS = _re(
-    r"下一步|下阶段|下一阶段|接下来|今后|打算|具体|主要|哪些|哪几个|哪几项|有哪些|什么|措施|举措|做法|工作|方面|怎么做|怎样做|如何|采取了?|计划|准备|是否|有没有|是不是|"
-    r"\b(?:next|steps?|stage|phase|going|forward|future|plans?|planned|planning|intends?|will|measures?|actions?|initiatives?|efforts?|taken|done|doing|carried|implemented|main|key|major|specific|list|ways?|what|which|how)\b"
+    r"超过|多于|少于|不到|以上|以下|已经|下一步|下阶段|下一阶段|接下来|今后|打算|具体|主要|哪些|哪几个|哪几项|有哪些|什么|措施|举措|做法|工作|方面|怎么做|怎样做|如何|采取了?|计划|准备|是否|有没有|是不是|"
+    r"\b(?:more|less|fewer|than|over|under|already|yet|next|steps?|stage|phase|going|forward|future|plans?|planned|planning|intends?|will|measures?|actions?|initiatives?|efforts?|taken|done|doing|carried|implemented|main|key|major|specific|list|ways?|what|which|how)\b"
 )
 
 
@@ -159,6 +162,35 @@ def _options(m: re.Match) -> tuple[str, ...]:
     return ()
 
 
+_COUNT_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_STATED_COUNT = _re(r"哪([两二三四五六])[个项家种类所位条批]|\b(?:which|what)\s+(two|three|four|five|six)\b|(两|三|四|五)(?:个|项|家|种)(?:方面|措施|举措|途径|做法)")
+_PART_SPLIT = re.compile(r"，|,\s*(?=and\b)|\band\s+(?=(?:how|what|when|where|who|which|in how|at what|on what)\b)|；|;|(?<=[？?])|其中|又有|以及")
+
+
+def _parts(text: str) -> tuple[tuple[str, str | None, str], ...]:
+    """The parts of a question that asks two things ("how many …, and how many of them …")."""
+    out = []
+    for piece in _PART_SPLIT.split(text):
+        types = span_types(piece) if piece and piece.strip() else ()
+        if types and types[0] in ("number", "date", "rank", "person", "phone", "place", "org"):
+            out.append((types[0], unit_class(piece) if types[0] == "number" else None, piece.strip()))
+    return tuple(out) if len(out) >= 2 else ()
+
+
+_QUESTION = _re(
+    r"[？?]|什么|多少|几|哪|谁|何|怎|吗|呢|是否|有没有|如何|为什么|为何|能否|请问|介绍|说明|列出|列举|概括|总结|"
+    r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|does|do|did|can|could|should|will|would|has|have|had|list|tell|show|give|explain|describe|summari[sz]e|name)\b"
+)
+
+
+def is_question(text: str) -> bool:
+    """A question or request, not a greeting, a test or a bare term: a question word or mark, or
+    enough words to say something (four English words, eight Chinese characters)."""
+    if _QUESTION.search(text.strip()):
+        return True
+    return len(re.findall(r"[A-Za-z]+", text)) >= 4 or len(re.findall(r"[\u4e00-\u9fff]", text)) >= 8
+
+
 def _plural_which(text: str) -> bool:
     m = _PLURAL_WH.search(text)
     return bool(m) and m.group(1).lower() not in _NOT_PLURAL and not m.group(1).lower().endswith(("ss", "us", "is"))
@@ -172,7 +204,10 @@ def classify(text: str) -> Intent:
     m = _COUNTER.search(text)
     counter = m.group(1) if m and unit == "count" else None
     common = dict(qtype=qtype, qtypes=qtypes, unit=unit, counter=counter, person_role=bool(_PERSON_ROLE.search(text)), several=bool(_SEVERAL.search(text)),
-                  past=bool(_PAST.search(text)))
+                  past=bool(_PAST.search(text)), parts=_parts(text), question=is_question(text))
+    m = _STATED_COUNT.search(text)
+    if m:
+        common["count"] = _COUNT_WORDS.get(next(g for g in m.groups() if g).lower())
     fields = _metadata_fields(text)
     field = fields[0] if fields else None
     if field == "doc_number" and common["several"]:

@@ -78,6 +78,13 @@ def _names_in(text: str, names: frozenset[str], longest: int = 10) -> list[tuple
 _TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")  # 卡万·肖特
 
 
+def _title_around(text: str, start: int, end: int) -> tuple[int, int] | None:
+    left, right = text.rfind("《", 0, start), text.find("》", end)
+    if left >= 0 and right >= 0 and "》" not in text[left:start] and "《" not in text[end:right]:
+        return left + 1, right
+    return None
+
+
 def head_spans(text: str, head: tuple[str, ...], longest: int = 16) -> list[tuple[int, int, int]]:
     """Names ending in the noun the question asks about (哪个新城 → 南汇新城; 什么示范工程 → 千米级高温
     超导电缆应用示范工程): from the noun leftwards to the nearest function character. (rank, start,
@@ -85,6 +92,10 @@ def head_spans(text: str, head: tuple[str, ...], longest: int = 16) -> list[tupl
     found = []
     for rank, h in enumerate(head):
         for m in re.finditer(re.escape(h), text):
+            title = _title_around(text, m.start(), m.end())
+            if title:  # 《上海市促进大型科学仪器设施共享规定》: the title whole
+                found.append((min(rank, 1), *title))
+                continue
             s = m.start()
             while s > 0 and m.end() - s < longest and text[s - 1] not in _NAME_STOP and "\u4e00" <= text[s - 1] <= "\u9fff":
                 s -= 1
@@ -93,7 +104,7 @@ def head_spans(text: str, head: tuple[str, ...], longest: int = 16) -> list[tupl
     return found
 
 
-def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], entities: dict, unit: str | None = None, counter: str | None = None, person_role: bool = False, question: str = "", accept=None, head: tuple[str, ...] = ()) -> tuple[int, int, int] | None:
+def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], entities: dict, unit: str | None = None, counter: str | None = None, person_role: bool = False, question: str = "", accept=None, head: tuple[str, ...] = (), named: frozenset[str] = frozenset()) -> tuple[int, int, int] | None:
     """(start, end, kind rank) of the span of the asked-for type in the part of the sentence that
     holds the question; rank 0 is the most specific kind (a number with its unit, a person for
     "who", a name ending in the noun asked about), higher ranks weaker ones (a bare number, a body
@@ -136,9 +147,11 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
     if question and qtype in (None, "person", "org", "place", "name"):
         asked = re.sub(r"\s+", "", question)
         found = [f for f in found if re.sub(r"\s+", "", text[f[1]:f[2]]) not in asked]
+    if named:
+        found = [f for f in found if re.sub(r"\s+", "", text[f[1]:f[2]]) not in named]
     if accept is not None:
         found = [f for f in found if accept(f[1], f[2])]
-    return _nearest(found, anchors, text)
+    return _nearest(found, anchors, text, head if qtype in ("number", "date", "rank") else ())
 
 
 def _ending_names(text: str, endings: re.Pattern, longest: int = 14) -> list[tuple[int, int]]:
@@ -154,9 +167,10 @@ def _ending_names(text: str, endings: re.Pattern, longest: int = 14) -> list[tup
     return spans
 
 
-def _nearest(found: list[tuple[int, int, int]], anchors: list[tuple[int, float]], text: str) -> tuple[int, int, int] | None:
-    """The span in the clause that holds most of the question (anchors: (position, weight) of its
-    matched words), then of the most specific kind, then nearest those words. "其中基础研究占
+def _nearest(found: list[tuple[int, int, int]], anchors: list[tuple[int, float]], text: str, head=()) -> tuple[int, int, int] | None:
+    """The span beside the noun the question counts (head), in the clause that holds most of the
+    question (anchors: (position, weight) of its matched words), then of the most specific kind,
+    then nearest those words. "其中基础研究占
     研发投入的比重约 10%": 10%, not the 4.2% before it. Returns (start, end, kind rank)."""
     if not found:
         return None
@@ -173,7 +187,15 @@ def _nearest(found: list[tuple[int, int, int]], anchors: list[tuple[int, float]]
             return span[0]
         return min(min(abs(span[0] - a), abs(a - span[1])) for a, _ in weighted)
 
-    pref, s, e = min(found, key=lambda f: (-clause_weight(f[1:]), f[0], distance(f[1:]), f[1]))
+    def beside_head(span) -> int:
+        """How specific the noun beside the number is (0 = the question's own; len(head) = none): a
+        number beside the noun it counts answers — 落户转化人才 3000 余人 answers 多少转化人才."""
+        k = max(i for i, b in enumerate(bounds) if b <= span[0])
+        lo, hi = bounds[k], bounds[k + 1]
+        near = text[max(lo, span[0] - 12):min(hi, span[1] + 12)]
+        return next((i for i, h in enumerate(head) if h in near), len(head))
+
+    pref, s, e = min(found, key=lambda f: (beside_head(f[1:]), -clause_weight(f[1:]), f[0], distance(f[1:]), f[1]))
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():

@@ -438,6 +438,8 @@ def answer(composer, info, hits, scored) -> dict | None:
         return None
     # the things asked about, enumerated; else a list whose own context is about the topic; else
     # enumerations inside sentences; else single sentences
+    if info.intent.count and any(len(o.items) == info.intent.count for o in passing):
+        passing = [o for o in passing if len(o.items) == info.intent.count]  # 哪两家: a list of two
     tiers = [[o for o in passing if o.headed], [o for o in passing if o.depth < 99 and o.about >= LIST_MIN_COVERAGE and not _enumerated_in_intro(o, passing)],
              [o for o in passing if o.depth == 99], passing]
     passing = next(t for t in tiers if t)

@@ -8,10 +8,12 @@ Otherwise the evidence is quoted without a verdict."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from rag.answer.features import coverage, weighted
+from rag.answer.features import coverage, credit, weighted
 from rag.answer.intent import COMPARE
 from rag.answer.spans import key_span
+from rag.answer.structure import FUTURE, PAST
 from rag.text import normalize
 
 _ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
@@ -72,10 +74,16 @@ def _question_figure(info) -> tuple[float, str] | None:
     return value, mode
 
 
+_AFTER = re.compile(r"以后|之后|后|以来|after|since|later than", re.I)
+_BEFORE = re.compile(r"以前|之前|前|before|earlier than|prior to", re.I)
+
+
 def _decide(info, s) -> str | None:
     """yes / no / None from the best sentence."""
     if s.features.get("cov_near") < 1.0:
         return None  # the sentence leaves part of the question unsaid: it cannot settle it
+    if info.intent.past and FUTURE.search(s.text) and not PAST.search(s.text):
+        return "no"  # asked whether it has been done; the reply says it will be (研究出台 … 管理办法)
     figure = _question_figure(info)
     if figure is not None:
         span = key_span("number", s.text, list(s.features.anchors), {})
@@ -86,9 +94,16 @@ def _decide(info, s) -> str | None:
         ok = stated > value if mode == "more" else stated < value if mode == "less" else abs(stated - value) < 1e-9
         return "yes" if ok else "no"
     if info.years:
-        said = set(re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", s.text))
-        if said and not said & set(info.years):
-            return "no"
+        said = sorted(int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", s.text))
+        asked = int(info.years[0])
+        text = normalize(info.simplified or info.text)
+        if said:
+            year = said[0]
+            if _AFTER.search(text.split(info.years[0], 1)[-1][:6]) or re.search(r"(?:after|since)\s+" + info.years[0], text):
+                return "yes" if year > asked else "no"
+            if _BEFORE.search(text.split(info.years[0], 1)[-1][:6]) or re.search(r"before\s+" + info.years[0], text):
+                return "yes" if year < asked else "no"
+            return "yes" if asked in said else "no"
     clause = s.text[s.span[0]:s.span[1]] if s.span else s.text
     if _NEGATION.search(clause):
         return None
@@ -109,6 +124,11 @@ def answer(composer, info, scored) -> dict | None:
     return composer.quoted([best], conf, verdict_=decided, lead=f"{label}。" if info.lang == "zh" else f"{label}.")
 
 
+def _kind(s) -> str | None:
+    text = s.text[s.span[0]:s.span[1]]
+    return "percent" if re.search(r"[%‰]|/", text) else "money" if "元" in text else "count"
+
+
 def _compare(composer, info, scored) -> dict | None:
     """Each side's figure from its own best sentence; a verdict when both are of one kind."""
     from rag.query import analyze
@@ -120,26 +140,31 @@ def _compare(composer, info, scored) -> dict | None:
     sides = []
     for option in options:
         concepts = analyze(option, index.translator, index.lexical).concepts
-        best, best_cov = None, 0.0
+        best, best_cov, best_span = None, 0.0, None
         for s in scored:
-            if not composer.eligible(s, info) or not s.typed:
+            if not composer.eligible(s, info):
                 continue
-            cov = weighted(concepts, coverage(concepts, normalize(s.text)))
-            if cov > best_cov:
-                best, best_cov = s, cov
+            text = normalize(s.text)
+            cov = weighted(concepts, coverage(concepts, text))
+            if cov <= best_cov:
+                continue
+            anchors = [(a, g.weight * w) for g in concepts for a, w in credit(g, text)[1]]
+            span = key_span(info.intent.qtype or "number", s.text, anchors, {}, info.intent.unit)  # this side's own figure
+            if span:
+                best, best_cov, best_span = s, cov, span
         if best is None or best_cov < 1.0:
             return None
-        value = parse_quantity(best.text[best.span[0]:best.span[1]])
+        value = parse_quantity(best.text[best_span[0]:best_span[1]])
         if value is None:
             return None
-        sides.append((option, best, value))
+        sides.append((option, replace(best, span=best_span[:2]), value))
     (a, sa, va), (b, sb, vb) = sides
-    if va == vb or sa.features.span_rank != sb.features.span_rank:
-        return None
+    if va == vb or _kind(sa) != _kind(sb):
+        return None  # figures of different kinds (家 and 亿元) do not compare
     smaller = bool(_SMALLER.search(info.simplified or info.text))
     winner = (a if va < vb else b) if smaller else (a if va > vb else b)
     conf = min(composer.confidence(scored, sa), composer.confidence(scored, sb))
     if conf < composer.model.threshold:
         return None
-    chosen = [sa] if sa is sb else [sa, sb]
+    chosen = [replace(sa, more=(sb.span,))] if sa.start == sb.start else [sa, sb]
     return composer.quoted(chosen, conf, verdict_=winner, lead=f"{winner}。" if info.lang == "zh" else f"{winner}.")

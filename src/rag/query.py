@@ -20,6 +20,7 @@ MAX_QUERY_CHARS = 2000
 _YEAR_RE = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 # "哪几个", "哪两家", "哪些", and the unit asked for ("多少亿元"): the question's form, not content
 _WHICH = re.compile(r"哪[一两二三四五六七八九十几]?[个家项所位名种类批条些份次年天]?|(?<=多少)(?:亿元|万元|亿|万|元|平方米|公里|吨)")
+_ANSWER_KIND = re.compile(r"(?:year|month|day|date|time|number|amount|name|count|total|figure)s?|one|two|three|four|five|six|seven|eight|nine|ten|several", re.I)
 # Intents whose question words (措施, 下一步, 是否, measures, will) are form, not content
 _FORM_KINDS = (LIST, PLAN, SUMMARY, YESNO, METADATA)
 _DOCNO_FRAGMENT = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号")
@@ -156,6 +157,8 @@ def analyze(text: str, translator=None, lexicon=None, names: frozenset[str] = fr
             if g.source in fw and not any(t in lexicon for t, _ in g.alternatives) else g
             for g in concepts
         ]
+    # words that only name the kind of answer wanted ("in which month and year", "what number") are no concepts
+    concepts = [g for g in concepts if not (g.source.isascii() and _ANSWER_KIND.fullmatch(g.source))]
     # a year is a constraint the evidence must meet (checked apart), not a term it covers; so is the
     # figure of a yes/no question ("是否超过400家": the verdict compares it)
     concepts = [g for g in concepts if not _YEAR_RE.fullmatch(g.source)]
@@ -195,7 +198,7 @@ def _only_form(source: str) -> bool:
 # The noun after a question word: 哪两家外地实验室, 什么样的产业区, which new town, what recommendations
 # a verb after the noun ends it: 哪几个方面开展了 → 方面
 _ZH_VERBS = "开展|创建|建设|成立|落户|设立|组建|发布|实施|推进|提出|采用|使用|聚焦|合作|承担|负责|位于|参与|签约|支持|打造|举办|推出|获得|排名|位列|存在|取得|采取|进行|开始|启动|完成|达到|占|做|搞|用|拿"
-_ZH_HEAD = re.compile(rf"(?:多少|(?<!哪)几[个项家种类所位条批名]|哪些|哪几[个项家种类所位条批]?|哪[两三四五六七八九十][个项家种类所位条批]?|哪[个种类家所位条项批]|什么样?的?|何种)([{CJK}]{{1,8}}?)(?=[的是在有和与，,？?。了呢吗等要将会由被给从向对]|{_ZH_VERBS}|$)")
+_ZH_HEAD = re.compile(rf"(?:多少|(?<!哪)几[个项家种类所位条批名]|哪些|哪几[个项家种类所位条批]?|哪[两三四五六七八九十][个项家种类所位条批]?|哪[个种类家所位条项批]|什么样?的?|何种)([{CJK}]{{1,8}}?)(?=[的是在有和与，,？?。了呢吗等要将会由被给从向对来去把让使为能可已还都也就]|{_ZH_VERBS}|$)")
 _ZH_HEAD_BEFORE = re.compile(rf"([{CJK}]{{2,8}}?)(?:有|共有|一共有|累计有|已有)?(?:多少|几)[个项家种类所位条批名]")
 _EN_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|shall|may)\b)((?:[a-z-]+\s+){0,3}?[a-z-]+?)(?=\s+(?:is|are|was|were|has|have|had|does|do|did|will|would|can|could|should|in|of|for|to|that|on|does|at|from|by|with)\b|\s*[?,]|$)", re.I)
 _GENERIC_HEADS = {"措施", "举措", "工作", "做法", "计划", "打算", "方式", "办法", "内容", "情况", "问题", "东西", "事情", "进展", "成效"}

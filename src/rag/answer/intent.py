@@ -49,7 +49,7 @@ def _re(pattern: str) -> re.Pattern:
 _TYPES = [
     ("phone", _re(r"电话|联系方式|\bphone\b|telephone")),
     ("rank", _re(r"排名|名次|排第|位列|第几位|第几名|\brank(?:ed|ing)?\b|\bplace[sd]? (?:in|on)\b|what position")),
-    ("date", _re(r"哪一年|哪年|何年|何时|什么时候|哪一天|哪天|日期|几月|哪个月|什么时间|\bwhen\b|what year|which year|what date|what day|what month|since when|\bdated\b|\bdate of\b")),
+    ("date", _re(r"哪一年|哪年|何年|何时|什么时候|哪一天|哪天|日期|几月|哪个月|什么时间|\bwhen\b|what year|which year|what date|what day|what month|which month|month and year|since when|\bdated\b|\bdate of\b")),
     ("name", _re(r"叫什么|什么名字|名称是什么|名字是什么|称为什么|全称|what is the name|what's the name|what is it called|what was it called|called what|\bfull name\b|\btitle of\b")),
     ("number", _re(r"多少|(?<!哪)几[个家项所位次批种名条座类倍号]|第几号|编号|号码|数量|比重|比例|占比|百分之|金额|规模|总额|总量|多大|多高|多长|多久|how many|how much|what share|what percentage|what proportion|what fraction|number of|what percent|what amount|how large|how big|how long|what number|\btotal\b|\bbudget\b|\bamount\b|预算")),
     ("person", _re(r"谁|哪位|哪几位|姓名|联系人|\bwho\b|\bwhom\b|\bwhose\b|contact person|name of|addressed to")),
@@ -117,7 +117,7 @@ _SUMMARY = _re(r"(?:态度|立场|观点|看法|意见|回应|怎么说|说了�
 # Words that only give a question its form; removed before counting concepts. Longer first.
 FORM_WORDS = _re(
     r"超过|多于|少于|不到|以上|以下|已经|下一步|下阶段|下一阶段|接下来|今后|打算|具体|主要|哪些|哪几个|哪几项|有哪些|什么|措施|举措|做法|工作|方面|怎么做|怎样做|如何|采取了?|计划|准备|是否|有没有|是不是|"
-    r"\b(?:more|less|fewer|than|over|under|already|yet|next|steps?|stage|phase|going|forward|future|plans?|planned|planning|intends?|will|measures?|actions?|initiatives?|efforts?|taken|done|doing|carried|implemented|main|key|major|specific|list|ways?|what|which|how)\b"
+    r"\b(?:more|less|fewer|than|over|under|already|yet|approach(?:es)?|ways?|means|methods?|next|steps?|stage|phase|going|forward|future|plans?|planned|planning|intends?|will|measures?|actions?|initiatives?|efforts?|taken|done|doing|carried|implemented|main|key|major|specific|list|ways?|what|which|how)\b"
 )
 
 
@@ -205,6 +205,12 @@ def classify(text: str) -> Intent:
     counter = m.group(1) if m and unit == "count" else None
     common = dict(qtype=qtype, qtypes=qtypes, unit=unit, counter=counter, person_role=bool(_PERSON_ROLE.search(text)), several=bool(_SEVERAL.search(text)),
                   past=bool(_PAST.search(text)), parts=_parts(text), question=is_question(text))
+    if common["parts"]:  # the main span answers the first part: "how many … and what share" marks the count first
+        first_type, first_unit, first_words = common["parts"][0]
+        if first_type == "number":
+            common["unit"] = first_unit
+            m = _COUNTER.search(first_words)
+            common["counter"] = m.group(1) if m and first_unit == "count" else None
     m = _STATED_COUNT.search(text)
     if m:
         common["count"] = _COUNT_WORDS.get(next(g for g in m.groups() if g).lower())

@@ -104,7 +104,7 @@ def target_document(composer, info, hits, scoped: bool) -> tuple[str | None, obj
         return named_[0], None
     by_year = [d.doc_id for d in index.documents if d.year and str(d.year) in info.years]
     if info.years and len(by_year) == 1:
-        return by_year[0], None  # 哪一份是2024年发出的？
+        return by_year[0], None  # 哪一份是2024年发出的？ (its date is shown with it: see answer)
     if len(index.documents) == 1:
         return index.documents[0].doc_id, None
     if not info.concepts:
@@ -128,7 +128,10 @@ def answer(composer, info, hits, scoped: bool) -> dict | None:
         return None
     doc = composer.index.document(doc_id)
     known = fields(doc)
-    asked = [known.get(f) for f in info.intent.fields or (info.intent.field,)]
+    wanted = list(info.intent.fields or (info.intent.field,))
+    if "doc_number" in wanted and info.years and "date" not in wanted:
+        wanted.append("date")  # "which one was issued in 2024?": the date that says so
+    asked = [known.get(f) for f in wanted]
     if not asked or any(f is None for f in asked):
         return {"found": False, "answer": "", "citations": ()} if asked and asked[0] is None else None
     citations, lines = [], []

@@ -104,7 +104,7 @@ def head_spans(text: str, head: tuple[str, ...], longest: int = 16) -> list[tupl
     return found
 
 
-def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], entities: dict, unit: str | None = None, counter: str | None = None, person_role: bool = False, question: str = "", accept=None, head: tuple[str, ...] = (), named: frozenset[str] = frozenset()) -> tuple[int, int, int] | None:
+def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], entities: dict, unit: str | None = None, counter: str | None = None, person_role: bool = False, question: str = "", accept=None, head: tuple[str, ...] = (), given: frozenset[str] = frozenset()) -> tuple[int, int, int] | None:
     """(start, end, kind rank) of the span of the asked-for type in the part of the sentence that
     holds the question; rank 0 is the most specific kind (a number with its unit, a person for
     "who", a name ending in the noun asked about), higher ranks weaker ones (a bare number, a body
@@ -114,7 +114,9 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
     found: list[tuple[int, int, int]] = []  # (rank, start, end)
     named = head_spans(text, head) if qtype in (None, "org", "place", "name") else []
     if named:
-        found += named
+        # for which body / place, a known name comes first: the noun asked about is often the category
+        # beside it (以市级事业单位上海长三角技术创新研究院为主体)
+        found += [(max(r, 1), a, b) for r, a, b in named] if qtype in ("org", "place") else named
     if qtype in ("person", "org", "place"):
         kind = "org" if qtype == "person" else qtype
         names = _names_in(text, entities.get(kind, frozenset())) + _ending_names(text, NAME_ENDINGS[kind])
@@ -127,7 +129,7 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
             if not person_role:  # 谁 may be a body (市科委); "who heads it" may not
                 found += [(1, s, e) for s, e in names]
         else:
-            found += [(1 if named else 0, s, e) for s, e in names]
+            found += [(0, s, e) for s, e in names]
     for rank, pattern in enumerate(_SPAN_RES.get(qtype or "", [])):
         for m in pattern.finditer(text):
             if m.end() <= m.start():
@@ -147,8 +149,10 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
     if question and qtype in (None, "person", "org", "place", "name"):
         asked = re.sub(r"\s+", "", question)
         found = [f for f in found if re.sub(r"\s+", "", text[f[1]:f[2]]) not in asked]
-    if named:
-        found = [f for f in found if re.sub(r"\s+", "", text[f[1]:f[2]]) not in named]
+    if given:  # what the question itself names is not its answer
+        found = [f for f in found if re.sub(r"\s+", "", text[f[1]:f[2]]) not in given]
+    # a name inside a longer one of about the same kind gives way to it: 青浦 to 青浦新城
+    found = [f for f in found if not any(g[1] <= f[1] and f[2] <= g[2] and g[2] - g[1] > f[2] - f[1] and g[0] <= f[0] + 1 for g in found)]
     if accept is not None:
         found = [f for f in found if accept(f[1], f[2])]
     return _nearest(found, anchors, text, head if qtype in ("number", "date", "rank") else ())

@@ -430,16 +430,16 @@ def answer(composer, info, hits, scored) -> dict | None:
     # as any sentence answer does, on the scorer's confidence
     passing = [o for o in _options(composer, info, scored, eligible)
                if o.union >= LIST_MIN_COVERAGE and (o.form != "sentence" or (o.conf or 0.0) >= threshold)]
-    if info.intent.kind == PLAN:
-        passing = [o for o in passing if o.future]  # past work is no answer to what will be done
+    if info.intent.kind == PLAN and passing:
+        # past work is no answer to what will be done; without anything about the future, sentences may say it
+        future = [o for o in passing if o.future]
+        passing = future or [o for o in passing if o.form != "list"]
     elif info.intent.past and any(not o.future for o in passing):
         passing = [o for o in passing if not o.future]
     if not passing:
         return None
     # the things asked about, enumerated; else a list whose own context is about the topic; else
     # enumerations inside sentences; else single sentences
-    if info.intent.count and any(len(o.items) == info.intent.count for o in passing):
-        passing = [o for o in passing if len(o.items) == info.intent.count]  # 哪两家: a list of two
     tiers = [[o for o in passing if o.headed], [o for o in passing if o.depth < 99 and o.about >= LIST_MIN_COVERAGE and not _enumerated_in_intro(o, passing)],
              [o for o in passing if o.depth == 99], passing]
     passing = next(t for t in tiers if t)

@@ -74,11 +74,12 @@ class Composer:
 
     # -- what a reply says about itself -----------------------------------------------------------
     def reply_context(self, doc_id: str) -> str:
-        """What identifies a reply — 文号, title, addressee, the proposal's title: a question that names
-        the reply ("the reply to Li Chenhao") is about every sentence in it."""
+        """What identifies a reply — title, addressee, the proposal's title: a question that names the
+        reply ("the reply to Li Chenhao") is about every sentence in it. Not its 文号: a 文号 in a question
+        filters (query.analyze), and its characters (沪, 科) would otherwise match the question's words."""
         if doc_id not in self._contexts:
             d = self.index.document(doc_id)
-            parts = [d.doc_number or "", d.title, d.addressee or "", d.proposal_title or "", d.session or ""]
+            parts = [d.title, d.addressee or "", d.proposal_title or "", d.session or ""]
             self._contexts[doc_id] = normalize(" ".join(parts))
         return self._contexts[doc_id]
 

@@ -41,6 +41,7 @@ FUTURE = re.compile(
 PAST = re.compile(r"近年来|以来|已经|已(?!有)|累计|截至|截止|情况如下|进展如下|主要做法|取得")
 LIST_MIN_COVERAGE = 0.5  # share of the question's topic a list's context and items must hold
 JOIN_SHARE = 0.9  # another reply's list joins when its context covers this share of the best one's
+CLAUSE_SHARE = 0.9  # what a run's whole sentence says counts at this share of what its own clause says
 MAX_LEAD = 90  # characters of an item quoted; a longer first sentence is cut at a comma
 MAX_ITEMS = 12
 
@@ -221,7 +222,7 @@ def _named(sentence: str, unit: tuple[int, int], head) -> tuple[int, int]:
     names = [(a, b) for _, a, b in head_spans(sentence[s:e], tuple(head))]
     if not names:
         return unit
-    a, b = max(names, key=lambda n: n[1] - n[0])
+    a, b = min(names, key=lambda n: (n[0], -(n[1] - n[0])))  # the unit's own name: the first
     return s + a, s + b
 
 
@@ -374,12 +375,22 @@ def _options(composer, info, scored, eligible) -> list[_Option]:
                 form, units = "sentence", [(0, len(x.text))]
             elif form == "run" and _headed(x.text, units, info.head):
                 units = [_named(x.text, u, info.head) for u in units]
-            before = doc.text[max(x.chunk.start, x.start - 120):x.start]
-            about, missing = _cover(info, before + " " + x.text + " " + x.chunk.section_path + " " + reply)
+            around = " " + x.chunk.section_path + " " + reply
+            if form in ("run", "quotes", "titles"):
+                # a run is about what its own clause says (在沪国家实验室围绕集成电路、人工智能、生物医药三大领域),
+                # or, a little less, what its sentence says
+                lo = max([x.text.rfind(c, 0, units[0][0]) + 1 for c in "，,。；;：:"] + [0])
+                hi = min([p for p in (x.text.find(c, units[-1][1]) for c in "，,。；;") if p >= 0] + [len(x.text)])
+                clause, missing = _cover(info, x.text[lo:hi] + around)
+                whole, missing = _cover(info, x.text + around)
+                about, union = max(clause, CLAUSE_SHARE * whole), whole
+            else:
+                about, missing = _cover(info, doc.text[max(x.chunk.start, x.start - 120):x.start] + " " + x.text + around)
+                union = about
             if missing:
                 continue
             depth = 99 if len(units) > 1 else 100
-            out.append(_Option(doc_id, about, 0.0, about, _is_future(x, lists), depth, [(x.start + a, x.start + b) for a, b in units],
+            out.append(_Option(doc_id, about, 0.0, union, _is_future(x, lists), depth, [(x.start + a, x.start + b) for a, b in units],
                                composer.confidence(scored, x), len(units) > 1 and _headed(x.text, units, info.head), None, form))
     return out
 
@@ -389,7 +400,7 @@ def _enumerated_in_intro(o: _Option, options: list[_Option]) -> bool:
     enumeration is the answer (聚焦“三个一批”，即“导入一批”……), not the list after it."""
     if o.intro is None:
         return False
-    return any(x.form in ("titles", "quotes", "run") and x.doc_id == o.doc_id and o.intro[0] <= x.items[0][0] < o.intro[1] and x.about >= o.about for x in options)
+    return any(x.form in ("titles", "quotes", "run") and x.doc_id == o.doc_id and o.intro[0] <= x.items[0][0] < o.intro[1] and x.union >= o.about for x in options)
 
 
 def _per_reply(composer, info, scored, named: list[str]) -> list[_Option]:

@@ -178,7 +178,7 @@ def fit(rows, labels, groups, instances, precision: float, seed: int = 0) -> dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--precision", type=float, default=0.85, help="precision the answer threshold is set for (default 0.85)")
+    parser.add_argument("--precision", type=float, default=0.8, help="precision the answer threshold is set for (default 0.8)")
     parser.add_argument("--limit", type=int, help="only the first N trial questions (for a quick look)")
     parser.add_argument("--index", default=str(REPO / "index"), help="index directory; the trial index is cached under it")
     parser.add_argument("--out", default=str(OUT), help="where to write the model JSON")

@@ -49,6 +49,7 @@ class Scored:
     rank: int  # the passage's rank among the hits
     span: tuple[int, int] | None  # key span in text: the typed span, else the clause holding the question
     more: tuple[tuple[int, int], ...] = ()  # further key spans: the answers to a question's other parts
+    before: str = ""  # the sentence before it in the passage: a year stated there can govern this one
 
     @property
     def typed(self) -> bool:
@@ -107,14 +108,14 @@ class Composer:
                 if any(a <= at < b for a, b in outside):
                     continue
                 f = sentence_features(info, info.intent, ctx, raw, position, previous, self.entities, asked)
+                metas.append((chunk, at, chunk.start + e, raw, f, hit.rank, previous))
                 previous = normalize(raw)
                 rows.append(f.values)
-                metas.append((chunk, at, chunk.start + e, raw, f, hit.rank))
         logits = self.model.logits(np.array(rows, dtype=float)) if rows else np.zeros(0)
         scored = []
-        for (chunk, s, e, raw, f, rank), z in zip(metas, logits):
+        for (chunk, s, e, raw, f, rank, before), z in zip(metas, logits):
             span = f.span or best_clause(raw, list(f.anchors))
-            scored.append(Scored(chunk, s, e, raw, f, float(z), rank, span))
+            scored.append(Scored(chunk, s, e, raw, f, float(z), rank, span, before=before))
         scored.sort(key=lambda x: (-x.logit, x.rank, x.start))
         return scored
 
@@ -125,7 +126,7 @@ class Composer:
         if s.features.entity_missing:
             return False  # another city's figure is not an answer
         if info.years and info.intent.kind != YESNO:  # a yes/no question about a year is settled by the year said
-            if s.features.get("year_conflict") or not any(y in s.chunk.text for y in info.years):
+            if s.features.get("year_conflict") or not any(y in s.text or y in s.before for y in info.years):
                 return False  # another year's figure, or a figure of no stated year, does not answer for that year
         return not (info.intent.qtype in SPAN_REQUIRED and not s.typed)
 

@@ -127,6 +127,8 @@ def analyze(text: str, translator=None, lexicon=None, names: frozenset[str] = fr
     concepts: list[TermGroup] = [
         TermGroup(_with_synonyms([(w, 1.0)] + [(s, SUBWORD_WEIGHT) for s in subs]), 1.0, w)
         for w, subs in words(_content(zh_part, intent))
+        # a one-character form word only as a word of its own: 才 is not 人才
+        if not (intent.kind in _FORM_KINDS and FORM_WORDS.fullmatch(w))
         # an English word inside a Chinese question is the translator's, unless the passages use it (GDP)
         if not (translator is not None and w.isascii() and w.isalpha() and lexicon is not None and w not in lexicon)
     ]
@@ -184,10 +186,11 @@ def analyze(text: str, translator=None, lexicon=None, names: frozenset[str] = fr
 
 
 def _content(zh_part: str, intent: Intent) -> str:
-    """The question without the words that only give it its form."""
+    """The question without the words that only give it its form (下一步, 具体措施, 是否 …)."""
     zh_part = _WHICH.sub(" ", zh_part)
-    return FORM_WORDS.sub(" ", zh_part) if intent.kind in _FORM_KINDS else zh_part
-
+    if intent.kind not in _FORM_KINDS:
+        return zh_part
+    return FORM_WORDS.sub(lambda m: " " if len(m.group(0)) > 1 else m.group(0), zh_part)  # one character: see analyze
 
 
 def _only_form(source: str) -> bool:
@@ -200,7 +203,7 @@ def _only_form(source: str) -> bool:
 _ZH_VERBS = "开展|创建|建设|成立|落户|设立|组建|发布|实施|推进|提出|采用|使用|聚焦|合作|承担|负责|位于|参与|签约|支持|打造|举办|推出|获得|排名|位列|存在|取得|采取|进行|开始|启动|完成|达到|占|做|搞|用|拿"
 _ZH_HEAD = re.compile(rf"(?:多少|(?<!哪)几[个项家种类所位条批名]|哪些|哪几[个项家种类所位条批]?|哪[两三四五六七八九十][个项家种类所位条批]?|哪[个种类家所位条项批]|什么样?的?|何种)([{CJK}]{{1,8}}?)(?=[的是在有和与，,？?。了呢吗等要将会由被给从向对来去把让使为能可已还都也就]|{_ZH_VERBS}|$)")
 _ZH_HEAD_BEFORE = re.compile(rf"([{CJK}]{{2,8}}?)(?:有|共有|一共有|累计有|已有)?(?:多少|几)[个项家种类所位条批名]")
-_EN_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|shall|may)\b)((?:[a-z-]+\s+){0,3}?[a-z-]+?)(?=\s+(?:is|are|was|were|has|have|had|does|do|did|will|would|can|could|should|in|of|for|to|that|on|does|at|from|by|with)\b|\s*[?,]|$)", re.I)
+_EN_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|shall|may)\b)((?:[a-z-]+\s+){0,5}?[a-z-]+?)(?=\s+(?:is|are|was|were|has|have|had|does|do|did|will|would|can|could|should|in|of|for|to|that|on|does|at|from|by|with|takes?|took|makes?|made|gets?|got|works?|plays?|exists?|remains?|participates?|participated|joins?|joined|receives?|received|provides?|provided|uses?|used|employs?)\b|\s*[?,]|$)", re.I)
 _GENERIC_HEADS = {"措施", "举措", "工作", "做法", "计划", "打算", "方式", "办法", "内容", "情况", "问题", "东西", "事情", "进展", "成效"}
 # Endings of place and institution nouns: 先导区 answers 什么样的产业区, 良渚实验室 which laboratory
 _NOUN_SUFFIX = set("区城市县镇村室所院校馆站园库厂会局委办部处")
@@ -233,7 +236,8 @@ def head_noun(text: str, lang: str, groups, translator=None) -> tuple[str, ...]:
         joined = re.findall(r"([a-z-]+)\s+and\s+" + re.escape(m.group(1).split()[-1]), m.group(1), re.I)
         wanted |= {w.lower() for w in joined}
         ranked = sorted((g for g in groups if g.source and not g.backoff and set(g.source.split()) & wanted and set(g.source.split()) <= set(said)), key=lambda g: -len(g.source))
-        heads = [alt for g in ranked for alt, _ in g.alternatives[:6] if not alt.isascii()]
+        others = {alt for g in groups if g not in ranked for alt, _ in g.alternatives if len(alt) >= 4}  # names of other concepts
+        heads = [alt for g in ranked for alt, _ in g.alternatives[:6] if not alt.isascii() and alt not in others]
         suffix = [h[-1] for h in heads[:1] if h[-1] in _NOUN_SUFFIX]
     heads = [h for h in heads if h not in _GENERIC_HEADS and len(h) >= 2] + suffix
     return tuple(dict.fromkeys(heads))

@@ -10,6 +10,13 @@
     compose.py    the Composer that puts an Answer together
 """
 
-from rag.answer.compose import REFUSAL, Composer
-
 __all__ = ["Composer", "REFUSAL"]
+
+
+def __getattr__(name: str):
+    # lazily: rag.query imports rag.answer.intent, and compose imports rag.query
+    if name in __all__:
+        from rag.answer import compose
+
+        return getattr(compose, name)
+    raise AttributeError(name)

@@ -154,8 +154,9 @@ def sentence_features(info, intent, ctx: PassageContext, raw: str, position: int
     if qtype in MEASURED and concepts:
         def accept(a: int, b: int) -> bool:  # a number among words that do not cover the question counts something else
             return local_coverage(info, raw, (a, b), ctx.head_credit) >= 0.2
-    named = frozenset(t for g in concepts for t, _ in g.alternatives if len(t) >= 3 or (g.entity and len(t) >= 2))  # what the question names is not its answer
-    typed = key_span(qtype, raw, anchors, entities, intent.unit, intent.counter, intent.person_role, asked, accept, info.head, named) if qtype or info.head else None
+    # what the question names is not its answer — but the noun it asks about may be (which programme → 探索者计划)
+    named = frozenset(t for g in concepts for t, _ in g.alternatives if (len(t) >= 3 or (g.entity and len(t) >= 2)) and t not in info.head)
+    typed = key_span(qtype, raw, anchors, entities, intent.unit, intent.counter, intent.person_role, asked, accept, info.head, named, info.years) if qtype or info.head else None
     span = typed[:2] if typed else None
     local = local_coverage(info, raw, span, ctx.head_credit) if span and qtype in MEASURED else 0.0
     years = info.years

@@ -101,12 +101,12 @@ _LIST = _re(
     r"what (?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts|things|work|progress|achievements|mechanisms|support|approaches|practices|recommendations|suggestions|ways)|(?:what|which) (?:two|three|four|five|six|several|main|key|major) |which (?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts)|what (?:has|have|did) .{0,60}\b(?:done|taken|achieved|carried out|implemented)|\blist\b|in what ways|what (?:are|were) the (?:main |key |major )?(?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts|points|elements)|how (?:is|are|does|do|did|will|has|have|can) .{0,60}\b(?:support|promot|strengthen|improv|encourag|build|develop|advanc|foster|boost|deepen|expand|respond|address|tackl|handl|implement)"
 )
 # "Which companies / what documents …": a plural noun after which/what asks for several things
-_PLURAL_WH = re.compile(r"\b(?:which|what)\s+(?:[a-z-]+\s+){0,3}?([a-z-]{3,}s)\b", re.I)
+_PLURAL_WH = re.compile(r"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could)\b)[a-z-]+\s+){0,5}?([a-z-]{3,}s)\b", re.I)
 _NOT_PLURAL = {"is", "was", "has", "does", "this", "its", "thus", "status", "campus", "focus", "process", "access", "business", "progress", "address", "across", "plus", "bonus", "basis", "analysis", "us", "yes", "news", "less", "unless", "series", "species", "means", "whereas", "always", "perhaps"}
 _PAST = _re(r"已经|已(?:有|在|经)|取得|采取了|做了|开展了|(?:already|so far|to date)|has been (?:done|taken)|have been (?:done|taken)|\bwhat (?:has|have|did) (?:\w+ ){0,5}(?:done|taken|achieved|made)")
 _YESNO = _re(r"是否|有没有|是不是|能否|可否|会不会|有无|(?:吗|(?<![什怎那这多])么)\s*[？?]?\s*$|^(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|shall)\b")
 _COMPARE = _re(
-    r"(?P<a>[^，,。？?]{1,30}?)(?:和|与|跟|还是|或)(?P<b>[^，,。？?]{1,30}?)(?:相比)?[，,]?(?:哪个|哪一个|哪项|谁|哪些)(?:更|比较)?(?:多|少|大|小|高|低|早|晚|快|慢|强|领先)|"
+    r"(?P<a>[^，,。？?]{1,30}?)(?:和|与|跟|还是|或)(?P<b>[^，,。？?]{1,30}?)(?:相比)?[，,]?(?:哪个|哪一个|哪项|谁|哪些|哪一份|哪份)[^，,。？?]{0,12}?(?:更|比较)?(?:多|少|大|小|高|低|早|晚|快|慢|强|领先)|"
     r"(?P<c>[^，,。？?]{1,30}?)比(?P<d>[^，,。？?]{1,30}?)(?:更)?(?:多|少|大|小|高|低|早|晚)(?:吗|么|多少)?|"
     r"which (?:is|was|are|were|has|had) (?:larger|bigger|higher|greater|more|fewer|smaller|lower|earlier|later|first)[^?]*?[,:]? (?P<e>[^,?]+?) or (?P<f>[^,?]+?)\s*\??$|"
     r"(?:more|fewer|larger|greater|higher|lower|smaller) (?:\w+ ){0,4}than"
@@ -116,7 +116,7 @@ _SUMMARY = _re(r"(?:态度|立场|观点|看法|意见|回应|怎么说|说了�
 
 # Words that only give a question its form; removed before counting concepts. Longer first.
 FORM_WORDS = _re(
-    r"超过|多于|少于|不到|以上|以下|已经|下一步|下阶段|下一阶段|接下来|今后|打算|具体|主要|哪些|哪几个|哪几项|有哪些|什么|措施|举措|做法|工作|方面|怎么做|怎样做|如何|采取了?|计划|准备|是否|有没有|是不是|"
+    r"超过|多于|少于|不到|以上|以下|已经|以后|之后|以前|之前|才|下一步|下阶段|下一阶段|接下来|今后|打算|具体|主要|哪些|哪几个|哪几项|有哪些|什么|措施|举措|做法|工作|方面|怎么做|怎样做|如何|采取了?|计划|准备|是否|有没有|是不是|"
     r"\b(?:more|less|fewer|than|over|under|already|yet|approach(?:es)?|ways?|means|methods?|next|steps?|stage|phase|going|forward|future|plans?|planned|planning|intends?|will|measures?|actions?|initiatives?|efforts?|taken|done|doing|carried|implemented|main|key|major|specific|list|ways?|what|which|how)\b"
 )
 

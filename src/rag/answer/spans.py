@@ -75,7 +75,16 @@ def _names_in(text: str, names: frozenset[str], longest: int = 10) -> list[tuple
     return spans
 
 
+LOCAL_BEFORE = 100  # added to the distance of a span that stands before the question's words
 _TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")  # 卡万·肖特
+
+
+_YEAR_NEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*(?:的|底|末|初)?\s*$")
+
+
+def _other_year_before(text: str, start: int, years: tuple[str, ...]) -> bool:
+    m = _YEAR_NEAR.search(text[max(0, start - 8):start])
+    return bool(m) and m.group(1) not in years
 
 
 def _title_around(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -99,12 +108,12 @@ def head_spans(text: str, head: tuple[str, ...], longest: int = 16) -> list[tupl
             s = m.start()
             while s > 0 and m.end() - s < longest and text[s - 1] not in _NAME_STOP and "\u4e00" <= text[s - 1] <= "\u9fff":
                 s -= 1
-            if s < m.start():
+            if s < m.start() or len(h) >= 4:  # a noun of four or more characters is a name itself (探索者计划)
                 found.append((min(rank, 1), s, m.end()))
     return found
 
 
-def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], entities: dict, unit: str | None = None, counter: str | None = None, person_role: bool = False, question: str = "", accept=None, head: tuple[str, ...] = (), given: frozenset[str] = frozenset()) -> tuple[int, int, int] | None:
+def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], entities: dict, unit: str | None = None, counter: str | None = None, person_role: bool = False, question: str = "", accept=None, head: tuple[str, ...] = (), given: frozenset[str] = frozenset(), years: tuple[str, ...] = ()) -> tuple[int, int, int] | None:
     """(start, end, kind rank) of the span of the asked-for type in the part of the sentence that
     holds the question; rank 0 is the most specific kind (a number with its unit, a person for
     "who", a name ending in the noun asked about), higher ranks weaker ones (a bare number, a body
@@ -149,6 +158,8 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
     if question and qtype in (None, "person", "org", "place", "name"):
         asked = re.sub(r"\s+", "", question)
         found = [f for f in found if re.sub(r"\s+", "", text[f[1]:f[2]]) not in asked]
+    if years:  # "从 2020 年的第 5 位升至第 3 位": a figure right after another year is that year's
+        found = [f for f in found if not _other_year_before(text, f[1], years)]
     if given:  # what the question itself names is not its answer
         found = [f for f in found if re.sub(r"\s+", "", text[f[1]:f[2]]) not in given]
     # a name inside a longer one of about the same kind gives way to it: 青浦 to 青浦新城
@@ -184,12 +195,16 @@ def _nearest(found: list[tuple[int, int, int]], anchors: list[tuple[int, float]]
     def clause_weight(span):
         k = max(i for i, b in enumerate(bounds) if b <= span[0])
         lo, hi = bounds[k], bounds[k + 1]
+        if k == 0 and len(re.sub(r"[\s，,：:]", "", text[lo:span[0]] + text[span[1]:hi])) <= 2:
+            return sum(w for _, w in weighted)  # "2021 年 11 月，……联合印发……": an opening time phrase speaks for the sentence
         return sum(w for a, w in weighted if lo <= a < hi)
 
     def distance(span):
+        """Characters to the nearest of the question's words; a figure follows what it measures
+        (市级企业技术中心超过300家，占全市比重超过1/3), so a span before the words counts as farther."""
         if not weighted:
             return span[0]
-        return min(min(abs(span[0] - a), abs(a - span[1])) for a, _ in weighted)
+        return min(span[0] - a if a <= span[0] else (a - span[1]) + LOCAL_BEFORE for a, _ in weighted)
 
     def beside_head(span) -> int:
         """How specific the noun beside the number is (0 = the question's own; len(head) = none): a

@@ -230,16 +230,20 @@ _PAREN = re.compile(r"（[^）]*）|\([^)]*\)")
 _DOCUMENT_HEADS = re.compile(r"文件|规定|方案|意见|办法|规划|计划|政策|报告|指南|通知|条例|机制")
 
 
-def _headed(sentence: str, units, head) -> bool:
-    """Whether the units are things of the kind asked about: they end in the noun, or it follows them
-    (…高端芯片等一批关键材料; …等建议); 《titles》 are documents."""
+def _headed(sentence: str, units, head) -> int:
+    """How surely the units are things of the kind asked about: 2 when the noun follows them
+    (…高端芯片等一批关键材料; …等建议) or they are names ending in it (合肥实验室), or 《titles》 when
+    documents are asked; 1 when they are the bare noun itself (设计、制造、装备、材料: kinds, not
+    instances); 0 otherwise."""
     if not head:
-        return False
+        return 0
     after = sentence[units[-1][1]:units[-1][1] + 12]
-    names = [_PAREN.sub("", sentence[s:e]) for s, e in units]  # 合肥实验室（量子） is a 实验室
-    if any(h in after or n.endswith(h) or f"{h}的" in n for h in head for n in names):
-        return True
-    return sentence[units[0][0]:units[0][0] + 1] == "《" and any(_DOCUMENT_HEADS.search(h) for h in head)
+    names = [_PAREN.sub("", sentence[s:e]).strip() for s, e in units]  # 合肥实验室（量子） is a 实验室
+    if any(h in after for h in head) or any((n.endswith(h) or f"{h}的" in n) and n != h for h in head for n in names):
+        return 2
+    if sentence[units[0][0]:units[0][0] + 1] == "《" and any(_DOCUMENT_HEADS.search(h) for h in head):
+        return 2
+    return 1 if any(n in head for n in names) else 0
 
 
 def inline_units(sentence: str, anchors=(), head=()) -> tuple[str, list[tuple[int, int]]]:
@@ -391,7 +395,7 @@ def _options(composer, info, scored, eligible) -> list[_Option]:
                 continue
             depth = 99 if len(units) > 1 else 100
             out.append(_Option(doc_id, about, 0.0, union, _is_future(x, lists), depth, [(x.start + a, x.start + b) for a, b in units],
-                               composer.confidence(scored, x), len(units) > 1 and _headed(x.text, units, info.head), None, form))
+                               composer.confidence(scored, x), len(units) > 1 and _headed(x.text, units, info.head) == 2, None, form))
     return out
 
 
@@ -412,11 +416,7 @@ def _per_reply(composer, info, scored, named: list[str]) -> list[_Option]:
         concepts = tuple(g for g in info.concepts if not (g.entity and {t for t, _ in g.alternatives} & others))
         mine = replace(info, concepts=concepts)
         eligible = [s for s in scored if s.chunk.doc_id == doc_id and not s.features.get("year_conflict")]
-        options = [o for o in _options(composer, mine, scored, eligible) if o.union >= LIST_MIN_COVERAGE and o.form != "sentence"]
-        if info.intent.kind == PLAN:
-            options = [o for o in options if o.future]
-        elif info.intent.past and any(not o.future for o in options):
-            options = [o for o in options if not o.future]
+        options = _select(mine, _options(composer, mine, scored, eligible), composer.model.threshold)
         if options:
             out.append(max(options, key=_Option.rank))
     return out
@@ -436,11 +436,17 @@ def answer(composer, info, hits, scored) -> dict | None:
     eligible = [s for s in scored if composer.eligible(s, info)]
     if not eligible:
         return None
-    threshold = composer.model.threshold
+    passing = _select(info, _options(composer, info, scored, eligible), composer.model.threshold)
+    if not passing:
+        return None
+    return _listed(composer, info, _choose(passing))
+
+
+def _select(info, options: list[_Option], threshold: float) -> list[_Option]:
+    """The options that may answer, from the most fitting tier."""
     # an enumeration passes on how much of the question its context and items hold; a lone sentence
     # as any sentence answer does, on the scorer's confidence
-    passing = [o for o in _options(composer, info, scored, eligible)
-               if o.union >= LIST_MIN_COVERAGE and (o.form != "sentence" or (o.conf or 0.0) >= threshold)]
+    passing = [o for o in options if o.union >= LIST_MIN_COVERAGE and (o.form != "sentence" or (o.conf or 0.0) >= threshold)]
     if info.intent.kind == PLAN and passing:
         # past work is no answer to what will be done; without anything about the future, sentences may say it
         future = [o for o in passing if o.future]
@@ -448,13 +454,15 @@ def answer(composer, info, hits, scored) -> dict | None:
     elif info.intent.past and any(not o.future for o in passing):
         passing = [o for o in passing if not o.future]
     if not passing:
-        return None
+        return []
     # the things asked about, enumerated; else a list whose own context is about the topic; else
     # enumerations inside sentences; else single sentences
     tiers = [[o for o in passing if o.headed], [o for o in passing if o.depth < 99 and o.about >= LIST_MIN_COVERAGE and not _enumerated_in_intro(o, passing)],
              [o for o in passing if o.depth == 99], passing]
     passing = next(t for t in tiers if t)
-    return _listed(composer, info, _choose(passing))
+    if info.intent.count and any(len(o.items) == info.intent.count for o in passing):
+        passing = [o for o in passing if len(o.items) == info.intent.count]  # 哪两家: a list of two
+    return passing
 
 
 def _choose(passing: list[_Option]) -> list[_Option]:

@@ -1,0 +1,239 @@
+"""What a claim asserts that can be checked against a reply — its figures, years, dates, 文号,
+names of people, bodies and places, and negation — and what a passage of a reply states of the
+same kinds. The verifier (verify.py) compares the two; the notes it shows are written here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.dates import Date, dates, doc_numbers, fold, years
+from rag.quantities import COUNTERS, ZH_NUMERAL, Quantity, quantities
+from rag.text import normalize
+
+_NEGATION_ZH = re.compile(r"尚未|并未|从未|未能|未曾|没有|并非|不是|不再|不会|无法|未(?=[经曾能有被予获建设启开实完纳列])")
+_NEGATION_EN = re.compile(r"\b(?:not|no longer|never|none|neither|nor|has yet to|have yet to|failed to)\b|n't\b", re.I)
+_CLAUSE = re.compile(r"[，,；;。：:（）()！？!?]|\band\b|\bwhile\b|\bof which\b")
+# Words that only hedge a figure ("超过", "nearly"): the figure's interval carries them.
+_HEDGES = {"约", "大约", "近", "将近", "接近", "超过", "超", "逾", "突破", "余", "多", "以上", "左右", "达", "达到", "nearly", "almost", "about", "around", "approximately", "roughly", "over", "exceed", "exceeds", "exceeding"}
+_MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+# Names end in a telling word: 复旦大学, 张江实验室, 南汇新城.
+ORG_ENDING = re.compile(r"(?:大学|学院|研究院|研究所|实验室|创新中心|公司|集团|委员会|联盟|交易所|医院|科委|办公厅|人民政府)$")
+PLACE_ENDING = re.compile(r"(?:新城|新区|[区县镇省])$")
+_NAME_START_STOP = set("的、与和及在为是对由以从向将把被等也并或同跟给于其之如即共已均还又再所各每该此这那有到至经自，,。；;：:（）()“”《》「」 \n0123456789")
+_POS_KINDS = {"nr": "person", "nrfg": "person", "nrt": "person", "ns": "place", "nt": "org"}
+
+
+def negated(text: str) -> str:
+    """The word by which a sentence denies what it states (尚未, not), or ""."""
+    m = _NEGATION_ZH.search(text) or _NEGATION_EN.search(text)
+    return m.group(0) if m else ""
+
+
+def clause_at(text: str, pos: int) -> str:
+    """The clause of text around position pos: between commas, semicolons and the like."""
+    bounds = [0] + [m.end() for m in _CLAUSE.finditer(text)] + [len(text) + 1]
+    k = max(i for i, b in enumerate(bounds) if b <= pos)
+    return text[bounds[k]:bounds[k + 1]]
+
+
+@dataclass(frozen=True)
+class Name:
+    """A person, body or place the claim names, and the forms it may take in a reply
+    (上海: 本市, 我市; Qingpu: 青浦)."""
+
+    text: str
+    kind: str  # person, org, place, or "name" when the kind is not known
+    forms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A fact the reply states otherwise: what the claim says and what the reply says."""
+
+    kind: str  # figure, year, date, docno, name, negation
+    claimed: str
+    reply: str
+    span: tuple[int, int] | None = None  # of the reply's fact in the quote
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a passage's evidence states: its figures, years (and those of its context), dates."""
+
+    text: str
+    quantities: list[Quantity]
+    years: list[tuple[int, int, int]]
+    context_years: list[tuple[int, int, int]]
+    dates: list[Date]
+    negated: str
+
+    def clause(self, q: Quantity) -> str:
+        return normalize(clause_at(self.text, q.start))
+
+
+def evidence_facts(text: str, context: str) -> Found:
+    return Found(text, quantities(text), years(text), years(context), dates(text), negated(text))
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """A claim's checkable facts, and its words (concepts) that place it in a reply."""
+
+    text: str
+    lang: str
+    concepts: tuple  # TermGroups, without figures and hedges
+    quantities: list[Quantity]
+    years: list[int]
+    dates: list[Date]
+    doc_numbers: list[str]
+    names: list[Name]
+    negation: str = ""
+    alternatives: frozenset[str] = field(default_factory=frozenset)  # every Chinese form of its words
+
+    @property
+    def negated(self) -> bool:
+        return bool(self.negation)
+
+    def similarity(self, q: Quantity, found: Found, r: Quantity) -> float:
+        """How well the words around the reply's figure r match those around the claim's figure q."""
+        mine = clause_at(fold(self.text), q.start)
+        groups = [g for g in self.concepts if _in_clause(g.source, mine)]
+        total = sum(g.weight for g in groups)
+        if not total:
+            return 0.0
+        theirs = found.clause(r)
+        return sum(g.weight * credit(g, theirs) for g in groups) / total
+
+    def mentions(self, name: str) -> bool:
+        """Whether the claim itself names this (so it is no substitute for one of its names):
+        青浦新城 is named by "Qingpu New Town" (青浦), 南汇新城 is not named by 新城."""
+        n = normalize(name)
+        if n in normalize(self.text) or n in self.alternatives:
+            return True
+        for f in (f for nm in self.names for f in nm.forms):
+            rest = n.replace(f, "", 1) if f in n else None
+            if n in f or (rest is not None and (not rest or ORG_ENDING.fullmatch(rest) or PLACE_ENDING.fullmatch(rest))):
+                return True
+        return False
+
+    def name_similarity(self, name: Name, found: Found, pos: int) -> float:
+        """How well the words around a reply's name at pos match those around the claim's name."""
+        at = normalize(self.text).find(normalize(name.text))
+        mine = clause_at(fold(self.text), max(at, 0))
+        groups = [g for g in self.concepts if _in_clause(g.source, mine) and g.source != name.text]
+        total = sum(g.weight for g in groups)
+        theirs = normalize(clause_at(found.text, pos))
+        return sum(g.weight * credit(g, theirs) for g in groups) / total if total else 0.0
+
+    def say(self, what: str, *args) -> str:
+        """The note shown beside a verdict, in the claim's language."""
+        zh = self.lang == "zh"
+        if what == "nothing":
+            return "这些答复中没有找到支持这句话的内容。" if zh else "No reply supports this sentence."
+        if what == "missing":
+            items = "、".join(f"“{m}”" for m in args[0])
+            return f"答复中找到相关段落，但没有提到{items}。" if zh else f"The nearest reply does not state {', '.join(args[0])}."
+        c, doc = args
+        where = doc.doc_number or doc.doc_id
+        if c.kind == "docno":
+            return f"这一内容出自{c.reply}，而不是{c.claimed}" if zh else f"this is stated in {c.reply}, not in {c.claimed}"
+        if c.kind == "asof":
+            return f"答复所述是其印发时（{c.reply}）的情况，并未说是{c.claimed}年" if zh else f"the reply states this as of its date ({c.reply}), not for {c.claimed}"
+        if c.kind == "negation":
+            return f"答复并没有“{c.claimed}”的说法（{where}）" if zh else f"the reply does not say '{c.claimed}' ({where})"
+        label = {"figure": ("数字", "figure"), "year": ("年份", "year"), "date": ("日期", "date"), "name": ("名称", "name")}[c.kind]
+        return f"答复的{label[0]}是“{c.reply}”，不是“{c.claimed}”（{where}）" if zh else f"the reply's {label[1]} is {c.reply}, not {c.claimed} ({where})"
+
+
+def credit(group, text: str) -> float:
+    """How well text covers one of the claim's words (0..1): its best alternative present, a
+    translation counting at least 0.6, part of a long Chinese word by its character pairs."""
+    top = max(w for _, w in group.alternatives) or 1.0
+    best = 0.0
+    for token, w in group.alternatives:
+        if token in text:
+            credit = min(1.0, w / top)
+            if group.source.isascii() and not token.isascii():
+                credit = 0.6 + 0.4 * credit
+            best = max(best, credit)
+    if best == 0.0 and len(group.source) >= 3 and not group.source.isascii():
+        pairs = [group.source[i:i + 2] for i in range(len(group.source) - 1)]
+        best = 0.4 * sum(p in text for p in pairs) / len(pairs)
+    return best
+
+
+def _in_clause(source: str, clause: str) -> bool:
+    if not source.isascii():
+        return normalize(source) in normalize(clause)
+    return any(w[:4] in clause for w in source.split() if len(w) >= 3)
+
+
+def _is_figure(source: str) -> bool:
+    s = source.strip().lower()
+    return bool(re.search(r"\d", s)) or s in _HEDGES or s in _MONTH_WORDS or all(c in ZH_NUMERAL + COUNTERS + "第" for c in s)
+
+
+def claim_facts(text: str, info, entities: dict) -> ClaimFacts:
+    """The facts of an analysed claim (info: QueryInfo). entities: the index's names by kind."""
+    concepts = tuple(g for g in info.concepts if not _is_figure(g.source))
+    alternatives = frozenset(normalize(t) for g in info.concepts for t, _ in g.alternatives)
+    names = _names(text, info, entities)
+    ds = dates(text)
+    ys = list(dict.fromkeys(y for y, _, _ in years(text)))
+    return ClaimFacts(
+        text=text, lang=info.lang, concepts=concepts, quantities=quantities(text), years=ys, dates=ds,
+        doc_numbers=[n for n, _, _ in doc_numbers(text)], names=names, negation=negated(text), alternatives=alternatives,
+    )
+
+
+def _kind(word: str, entities: dict, flag: str = "") -> str:
+    for kind in ("person", "org", "place"):
+        if word in entities.get(kind, ()):
+            return kind
+    if ORG_ENDING.search(word):
+        return "org"
+    if PLACE_ENDING.search(word):
+        return "place"
+    return _POS_KINDS.get(flag, "name")
+
+
+def _names(text: str, info, entities: dict) -> list[Name]:
+    """People, bodies and places the claim names: the analysis's entities (names in the index, and
+    English names by pinyin), and in Chinese the segmenter's names (李华, 松江, 南京大学)."""
+    out: dict[str, Name] = {}
+    for g in info.concepts:
+        if g.entity:
+            forms = tuple(dict.fromkeys(normalize(t) for t, _ in g.alternatives))
+            out[g.source] = Name(g.source, _kind(g.alternatives[0][0], entities), forms)
+    if info.lang == "zh" and re.search(r"[\u4e00-\u9fff]", text):
+        from rag.text import _jieba  # the segmenter as the index loaded it (names of the replies known)
+
+        _jieba()
+        import jieba.posseg as posseg
+
+        for w in posseg.cut(re.sub(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号", " ", text)):
+            kind = _POS_KINDS.get(w.flag)
+            if kind and len(w.word) >= 2 and w.word not in out:
+                group = next((g for g in info.concepts if g.source == w.word), None)
+                forms = tuple(dict.fromkeys(normalize(t) for t, _ in group.alternatives)) if group else (normalize(w.word),)
+                out[w.word] = Name(w.word, _kind(w.word, entities, w.flag), forms)
+    return list(out.values())
+
+
+def names_of_kind(text: str, kind: str, entities: dict) -> list[str]:
+    """Names of this kind in a reply's sentence (any kind when kind is "name"), longest first."""
+    kinds = ("person", "org", "place") if kind == "name" else (kind,)
+    found = {n for k in kinds for n in entities.get(k, ()) if len(n) >= 2 and n in text}
+    for k, ending in (("org", ORG_ENDING), ("place", PLACE_ENDING)):
+        if k not in kinds:
+            continue
+        for m in re.finditer(ending.pattern.rstrip("$"), text):
+            s = m.start()
+            while s > 0 and m.end() - s < 14 and text[s - 1] not in _NAME_START_STOP and "\u4e00" <= text[s - 1] <= "\u9fff":
+                s -= 1
+            if m.end() - s >= 3:
+                found.add(text[s:m.end()])
+    # a name inside a longer one (嘉定 in 嘉定新城) is the same name
+    return sorted((n for n in found if not any(n != o and n in o for o in found)), key=len, reverse=True)

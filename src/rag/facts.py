@@ -9,14 +9,15 @@ import re
 from dataclasses import dataclass, field
 
 from rag.dates import Date, dates, doc_numbers, fold, years
-from rag.quantities import COUNTERS, ZH_NUMERAL, Quantity, quantities
+from rag.quantities import COUNTERS, EN_NUMBER_WORDS, ZH_NUMERAL, Quantity, quantities
 from rag.text import normalize
 
 _NEGATION_ZH = re.compile(r"尚未|并未|从未|未能|未曾|没有|并非|不是|不再|不会|无法|未(?=[经曾能有被予获建设启开实完纳列])")
 _NEGATION_EN = re.compile(r"\b(?:not|no longer|never|none|neither|nor|has yet to|have yet to|failed to)\b|n't\b", re.I)
-_CLAUSE = re.compile(r"[，,；;。：:（）()！？!?]|\band\b|\bwhile\b|\bof which\b")
+_CLAUSE = re.compile(r"[，；;。：:（）()！？!?]|(?<!\d),|,(?!\d)|\band\b|\bwhile\b|\bof which\b")  # not 1,600
 # Words that only hedge a figure ("超过", "nearly"): the figure's interval carries them.
 _HEDGES = {"约", "大约", "近", "将近", "接近", "超过", "超", "逾", "突破", "余", "多", "以上", "左右", "达", "达到", "nearly", "almost", "about", "around", "approximately", "roughly", "over", "exceed", "exceeds", "exceeding"}
+_UNIT_WORDS = {"元", "万元", "亿元", "%", "‰", "百分点", "倍", "yuan", "rmb"}
 _MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 # Names end in a telling word: 复旦大学, 张江实验室, 南汇新城.
 ORG_ENDING = re.compile(r"(?:大学|学院|研究院|研究所|实验室|创新中心|公司|集团|委员会|联盟|交易所|医院|科委|办公厅|人民政府)$")
@@ -46,6 +47,8 @@ class Name:
     text: str
     kind: str  # person, org, place, or "name" when the kind is not known
     forms: tuple[str, ...]
+    pos: int = 0  # where the claim names it
+    reliable: bool = True  # Chinese as written, or an English name by its sound; not a translated noun
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,8 @@ class Found:
     dates: list[Date]
     negated: str
 
-    def clause(self, q: Quantity) -> str:
-        return normalize(clause_at(self.text, q.start))
+    def clause(self, pos: int) -> str:
+        return normalize(clause_at(self.text, pos))
 
 
 def evidence_facts(text: str, context: str) -> Found:
@@ -85,7 +88,7 @@ class ClaimFacts:
     lang: str
     concepts: tuple  # TermGroups, without figures and hedges
     quantities: list[Quantity]
-    years: list[int]
+    years: list[tuple[int, int]]  # (year, position)
     dates: list[Date]
     doc_numbers: list[str]
     names: list[Name]
@@ -96,15 +99,21 @@ class ClaimFacts:
     def negated(self) -> bool:
         return bool(self.negation)
 
-    def similarity(self, q: Quantity, found: Found, r: Quantity) -> float:
-        """How well the words around the reply's figure r match those around the claim's figure q."""
-        mine = clause_at(fold(self.text), q.start)
-        groups = [g for g in self.concepts if _in_clause(g.source, mine)]
+    def similarity(self, pos: int, found: Found, reply_pos: int, skip: str = "") -> float:
+        """How well the words around position reply_pos of the evidence match those around
+        position pos of the claim (skip: a word of the claim not to count, the name compared)."""
+        mine = clause_at(fold(self.text), pos)
+        groups = [g for g in self.concepts if g.source != skip and _in_clause(g.source, mine)]
         total = sum(g.weight for g in groups)
         if not total:
             return 0.0
-        theirs = found.clause(r)
+        theirs = found.clause(reply_pos)
         return sum(g.weight * credit(g, theirs) for g in groups) / total
+
+    def worded(self, pos: int) -> bool:
+        """Whether the claim's clause at pos has words of its own to place a figure by."""
+        mine = clause_at(fold(self.text), pos)
+        return any(_in_clause(g.source, mine) for g in self.concepts)
 
     def mentions(self, name: str) -> bool:
         """Whether the claim itself names this (so it is no substitute for one of its names):
@@ -117,15 +126,6 @@ class ClaimFacts:
             if n in f or (rest is not None and (not rest or ORG_ENDING.fullmatch(rest) or PLACE_ENDING.fullmatch(rest))):
                 return True
         return False
-
-    def name_similarity(self, name: Name, found: Found, pos: int) -> float:
-        """How well the words around a reply's name at pos match those around the claim's name."""
-        at = normalize(self.text).find(normalize(name.text))
-        mine = clause_at(fold(self.text), max(at, 0))
-        groups = [g for g in self.concepts if _in_clause(g.source, mine) and g.source != name.text]
-        total = sum(g.weight for g in groups)
-        theirs = normalize(clause_at(found.text, pos))
-        return sum(g.weight * credit(g, theirs) for g in groups) / total if total else 0.0
 
     def say(self, what: str, *args) -> str:
         """The note shown beside a verdict, in the claim's language."""
@@ -172,59 +172,86 @@ def _in_clause(source: str, clause: str) -> bool:
 
 def _is_figure(source: str) -> bool:
     s = source.strip().lower()
-    return bool(re.search(r"\d", s)) or s in _HEDGES or s in _MONTH_WORDS or all(c in ZH_NUMERAL + COUNTERS + "第" for c in s)
+    if re.search(r"\d", s) or s in _HEDGES or s in _MONTH_WORDS or s in EN_NUMBER_WORDS:
+        return True
+    return s in _UNIT_WORDS or all(c in ZH_NUMERAL + COUNTERS + "第号" for c in s)
 
 
-def claim_facts(text: str, info, entities: dict) -> ClaimFacts:
-    """The facts of an analysed claim (info: QueryInfo). entities: the index's names by kind."""
+def claim_facts(text: str, info, entities: dict, pinyin=None) -> ClaimFacts:
+    """The facts of an analysed claim (info: QueryInfo). entities: the index's names by kind;
+    pinyin: the cross-lingual dictionary's names by sound (Li Chenhao → 李琛浩)."""
     concepts = tuple(g for g in info.concepts if not _is_figure(g.source))
     alternatives = frozenset(normalize(t) for g in info.concepts for t, _ in g.alternatives)
-    names = _names(text, info, entities)
+    names = _names(text, info, entities, pinyin)
     ds = dates(text)
-    ys = list(dict.fromkeys(y for y, _, _ in years(text)))
+    ys = [(y, s) for y, s, _ in years(text)]
     return ClaimFacts(
         text=text, lang=info.lang, concepts=concepts, quantities=quantities(text), years=ys, dates=ds,
         doc_numbers=[n for n, _, _ in doc_numbers(text)], names=names, negation=negated(text), alternatives=alternatives,
     )
 
 
+def _forms(group) -> tuple[str, ...]:
+    """A name's own forms and synonyms (上海: 本市), not its parts (南京大学 is not 大学)."""
+    top = max(w for _, w in group.alternatives)
+    return tuple(dict.fromkeys(normalize(t) for t, w in group.alternatives if w >= 0.8 * top))
+
+
 def _kind(word: str, entities: dict, flag: str = "") -> str:
-    for kind in ("person", "org", "place"):
-        if word in entities.get(kind, ()):
-            return kind
+    """A name's kind: by its ending (大学, 新城), the segmenter's tag, or the index's lists."""
     if ORG_ENDING.search(word):
         return "org"
     if PLACE_ENDING.search(word):
         return "place"
-    return _POS_KINDS.get(flag, "name")
+    if flag in _POS_KINDS:
+        return _POS_KINDS[flag]
+    for kind in ("person", "org", "place"):
+        if word in entities.get(kind, ()):
+            return kind
+    return "name"
 
 
-def _names(text: str, info, entities: dict) -> list[Name]:
+def _names(text: str, info, entities: dict, pinyin=None) -> list[Name]:
     """People, bodies and places the claim names: the analysis's entities (names in the index, and
-    English names by pinyin), and in Chinese the segmenter's names (李华, 松江, 南京大学)."""
+    English names by pinyin), and in Chinese the segmenter's names (李华, 松江, 南京大学), joined
+    with the word that ends them (临港 + 实验室, 奉贤 + 新城)."""
     out: dict[str, Name] = {}
     for g in info.concepts:
         if g.entity:
-            forms = tuple(dict.fromkeys(normalize(t) for t, _ in g.alternatives))
-            out[g.source] = Name(g.source, _kind(g.alternatives[0][0], entities), forms)
+            english = g.source.isascii()
+            forms = tuple(f for f in _forms(g) if len(f) >= 2 or not english)
+            reliable = not english or (pinyin is not None and g.source.replace(" ", "") in pinyin)
+            at = max(0, fold(text).find(g.source.split()[0]))
+            out[g.source] = Name(g.source, _kind(g.alternatives[0][0], entities), forms, at, reliable)
     if info.lang == "zh" and re.search(r"[\u4e00-\u9fff]", text):
         from rag.text import _jieba  # the segmenter as the index loaded it (names of the replies known)
 
         _jieba()
         import jieba.posseg as posseg
 
-        for w in posseg.cut(re.sub(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号", " ", text)):
-            kind = _POS_KINDS.get(w.flag)
-            if kind and len(w.word) >= 2 and w.word not in out:
-                group = next((g for g in info.concepts if g.source == w.word), None)
-                forms = tuple(dict.fromkeys(normalize(t) for t, _ in group.alternatives)) if group else (normalize(w.word),)
-                out[w.word] = Name(w.word, _kind(w.word, entities, w.flag), forms)
+        words = list(posseg.cut(re.sub(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号", lambda m: " " * len(m.group(0)), text)))
+        pos = 0
+        for i, w in enumerate(words):
+            at, pos = pos, pos + len(w.word)
+            nxt = words[i + 1].word if i + 1 < len(words) else ""
+            ends = bool(ORG_ENDING.fullmatch(nxt) or PLACE_ENDING.fullmatch(nxt))
+            if len(w.word) < 2 or (w.flag not in _POS_KINDS and not (ends and w.word in out)):
+                continue
+            group = next((g for g in info.concepts if g.source == w.word), None)
+            forms = _forms(group) if group else (normalize(w.word),)
+            word = w.word
+            if ends:
+                out.pop(w.word, None)
+                word = w.word + nxt
+                forms = (normalize(word),) + forms
+            if word not in out:
+                out[word] = Name(word, _kind(word, entities, w.flag), forms, at)
     return list(out.values())
 
 
 def names_of_kind(text: str, kind: str, entities: dict) -> list[str]:
     """Names of this kind in a reply's sentence (any kind when kind is "name"), longest first."""
-    kinds = ("person", "org", "place") if kind == "name" else (kind,)
+    kinds = ("person", "org", "place") if kind in ("name", "any") else (kind,)
     found = {n for k in kinds for n in entities.get(k, ()) if len(n) >= 2 and n in text}
     for k, ending in (("org", ORG_ENDING), ("place", PLACE_ENDING)):
         if k not in kinds:

@@ -25,6 +25,7 @@ _ZH_BIG = {"万": 10**4, "亿": 10**8}
 ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 _EN_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
 _EN_WORDS.update({w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i >= 2})
+EN_NUMBER_WORDS = frozenset(_EN_WORDS) | {"hundred", "thousand", "million", "billion", "half", "third", "thirds", "quarter", "quarters", "fifth", "fifths", "percent", "per", "cent"}
 _EN_ORDINALS = {w: i for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split())}
 _EN_FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "tenth": 10, "tenths": 10}
 MAGNITUDES = {"万亿": 10**12, "亿": 10**8, "万": 10**4, "千": 10**3, "百": 10**2, "trillion": 10**12, "billion": 10**9, "bn": 10**9, "million": 10**6, "mn": 10**6, "thousand": 10**3, "hundred": 10**2}
@@ -242,10 +243,28 @@ def _trim(m: re.Match, text: str) -> tuple[int, int, str]:
     return s, e, text[s:e]
 
 
+def _word_hedge(m: re.Match, t: str) -> str | None:
+    """The hedge before a figure, unless its character ends a word with the one before it
+    (签约28个 is "28 signed", not "about 28"; 最近 is "recent")."""
+    pre = m.group("pre")
+    if not pre or len(pre) > 1 or m.start("pre") == 0:
+        return pre
+    word = t[m.start("pre") - 1] + pre
+    if not re.match(r"[\u4e00-\u9fff]", word):
+        return pre
+    from rag.text import _jieba  # loaded already: the claim or passage is Chinese
+
+    return None if _jieba().dt.FREQ.get(word) else pre
+
+
 def _zh_quantity(m: re.Match, text: str, t: str) -> Quantity | None:
     if not m.group("num") and not m.group("zh"):
         return None
+    pre = _word_hedge(m, t)
     s, e, written = _trim(m, text)
+    if m.group("pre") and not pre:
+        s = m.start("num") if m.group("num") else m.start("zh")
+        written = text[s:e]
     unit = m.group("unit") or ""
     if m.group("zh"):
         run = m.group("zh")
@@ -271,7 +290,7 @@ def _zh_quantity(m: re.Match, text: str, t: str) -> Quantity | None:
         mag = m.group("mag")
         number = m.group("num")
         value = float(number.replace(",", ""))
-        if not unit and not mag and not m.group("pre") and not m.group("post") and not m.group("mid") and not m.group("mid2"):
+        if not unit and not mag and not pre and not m.group("post") and not m.group("mid") and not m.group("mid2"):
             # an English count ("453 foreign R&D centres") is read by the English pattern
             if re.match(r"\s*[a-z]", t[m.end():]) or re.search(r"[a-z]\s*$", t[max(0, m.start() - 12):m.start()]):
                 return None
@@ -280,7 +299,7 @@ def _zh_quantity(m: re.Match, text: str, t: str) -> Quantity | None:
     if m.group("num2"):
         hi = float(m.group("num2").replace(",", "")) * factor
         return Quantity(written, s, e, kind, counter, value * factor, hi)
-    lo, hi, lo_o, hi_o = _interval(value * factor, m.group("pre"), m.group("post"), bool(m.group("mid") or m.group("mid2")), number)
+    lo, hi, lo_o, hi_o = _interval(value * factor, pre, m.group("post"), bool(m.group("mid") or m.group("mid2")), number)
     return Quantity(written, s, e, kind, counter, lo, hi, lo_o, hi_o)
 
 

@@ -13,6 +13,8 @@ reply that supports it and decide: supported, contradicted or not found.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, replace
 
 from rag.facts import ClaimFacts, Conflict, claim_facts, credit, evidence_facts, names_of_kind
@@ -32,6 +34,10 @@ CONTEXT_CREDIT = 0.5  # a word found only in the passage's heading path or its r
 PREVIOUS_CREDIT = 0.3  # … or only in the sentence before ("平台上线以来" refers back)
 PAIR_FACTOR = 0.97  # two sentences must cover more than one to be preferred
 ALIGN_SLACK = 0.1  # figures whose surroundings match the claim's nearly as well as the best one
+MIN_ALIGN = 0.4  # a reply's figure among fewer of the claim's words counts something else
+NAME_WEIGHT = 0.5  # a name counts half towards coverage: a claim with one name swapped is contradicted, not unknown
+UNKNOWN_WEIGHT = 0.5  # … and so does a word no reply uses ("所提"): the writer's own phrasing, or an invention
+NAME_MARGIN = 0.25  # another name stands in the claim's name's place when its words match this much better
 SEARCH_K = 8
 WEAK = ("asof",)  # a reply's date stands in for a year it does not state: a figure it lacks weighs more
 MAX_CITATIONS = 3
@@ -112,7 +118,13 @@ class Verifier:
         """Every sentence and pair of neighbouring sentences of the passages, best covering first."""
         out = []
         concepts = facts.concepts
-        total = sum(g.weight for g in concepts)
+        names = {n.text for n in facts.names}
+        lexicon = self.index.lexical
+        weights = [
+            g.weight * (NAME_WEIGHT if g.source in names or g.entity else 1.0) * (1.0 if any(t in lexicon for t, _ in g.alternatives) else UNKNOWN_WEIGHT)
+            for g in concepts
+        ]
+        total = sum(weights)
         for hit in hits:
             chunk = hit.chunk
             around = normalize(chunk.section_path) + " " + self.context_of(chunk.doc_id)
@@ -127,8 +139,8 @@ class Verifier:
                     text = " ".join(normed[i:j + 1])
                     before = normed[i - 1] if i > 0 else ""
                     covered = 0.0
-                    for g, ctx in zip(concepts, around_credit):
-                        covered += g.weight * max(credit(g, text), CONTEXT_CREDIT * ctx, PREVIOUS_CREDIT * credit(g, before) if before else 0.0)
+                    for g, w, ctx in zip(concepts, weights, around_credit):
+                        covered += w * max(credit(g, text), CONTEXT_CREDIT * ctx, PREVIOUS_CREDIT * credit(g, before) if before else 0.0)
                     coverage = covered / total if total else 1.0
                     if j > i:
                         coverage *= PAIR_FACTOR
@@ -138,8 +150,10 @@ class Verifier:
 
     # -- checking ------------------------------------------------------------------------------
     def check(self, facts: ClaimFacts, ev: Evidence) -> tuple[list[Conflict], list[str], tuple[int, int] | None]:
-        """Conflicts (a fact the evidence states otherwise), missing facts (ones it does not state)
-        and the span of the first agreeing figure in the quote."""
+        """Conflicts (facts the evidence states otherwise), missing facts (ones it does not state)
+        and the span of the first agreeing figure in the quote. A figure, year or name is compared
+        with the one among the same words: "2016年印发方案，2017年启动13所高校" does not say that
+        the 13 universities started in 2016."""
         found = evidence_facts(ev.text, ev.context)
         conflicts: list[Conflict] = []
         missing: list[str] = []
@@ -150,28 +164,30 @@ class Verifier:
             if not options:
                 missing.append(q.text)
                 continue
-            sims = [facts.similarity(q, found, r) for r in options]
-            top = max(sims)
-            close = [r for r, s in zip(options, sims) if s >= top - ALIGN_SLACK]
+            sims = [facts.similarity(q.start, found, r.start) for r in options]
+            close, best = _aligned(options, sims, k, key=lambda r: -_distance(q, r))
             agree = next((r for r in close if implies(r, q)), None)
             if agree is not None:
                 mark = mark or (agree.start, agree.end)
-                continue
-            best = max(zip(options, sims), key=lambda rs: (rs[1], -abs(found.quantities.index(rs[0]) - k)))[0]
-            conflicts.append(Conflict("figure", q.text, best.text, (best.start, best.end)))
-        reply_years = {y for y, _, _ in found.years}
+            elif max(sims) < MIN_ALIGN and facts.worded(q.start):
+                missing.append(q.text)  # the reply's figures count other things
+            else:
+                conflicts.append(Conflict("figure", q.text, best.text, (best.start, best.end)))
         context_years = {y for y, _, _ in found.context_years}
-        for y in facts.years:
-            if y in reply_years or y in context_years:
+        for k, (y, pos) in enumerate(facts.years):
+            if found.years:
+                close, best = _aligned(found.years, [facts.similarity(pos, found, s) for _, s, _ in found.years], k)
+                if y in {c[0] for c in close} or (y in context_years and y not in {c[0] for c in found.years}):
+                    continue
+                conflicts.append(Conflict("year", str(y), f"{best[0]}年", (best[1], best[2])))
+            elif y in context_years:
                 continue
-            if reply_years or context_years:
-                shown = sorted(reply_years or context_years)
-                conflicts.append(Conflict("year", str(y), "、".join(f"{x}年" for x in shown)))
+            elif context_years:
+                conflicts.append(Conflict("year", str(y), "、".join(f"{x}年" for x in sorted(context_years))))
             elif doc.year != y:
                 conflicts.append(Conflict("asof", str(y), doc.date or "—"))
         for d in facts.dates:
-            same = [x for x in found.dates if x.year == d.year and (d.month is None or x.month == d.month) and (d.day is None or x.day == d.day)]
-            if same:
+            if any(x.year == d.year and (d.month is None or x.month == d.month) and (d.day is None or x.day == d.day) for x in found.dates):
                 continue
             if found.dates:
                 x = found.dates[0]
@@ -179,29 +195,51 @@ class Verifier:
             else:
                 missing.append(d.text)
         number = doc.doc_number or doc.doc_id
-        for claimed in facts.doc_numbers:
-            if claimed != number:
-                conflicts.append(Conflict("docno", claimed, number))
-        text = normalize(ev.text)
+        conflicts += [Conflict("docno", claimed, number) for claimed in facts.doc_numbers if claimed != number]
         for name in facts.names:
-            if any(alt in text or alt in ev.context for alt in name.forms):
+            conflict = self._name(facts, name, found, ev)
+            if conflict is None:
                 continue
-            others = [(n, ev.text.find(n)) for n in names_of_kind(ev.text, name.kind, self.entities) if not facts.mentions(n)]
-            if others:  # the name in the place of the claim's: among the same words
-                n, s = max(others, key=lambda o: facts.name_similarity(name, found, o[1]))
-                conflicts.append(Conflict("name", name.text, n, (s, s + len(n))))
+            if conflict.reply:
+                conflicts.append(conflict)
             else:
                 missing.append(name.text)
         if facts.negated and not found.negated:
             conflicts.append(Conflict("negation", facts.negation, ""))
         return conflicts, missing, mark
 
+    def _name(self, facts: ClaimFacts, name, found, ev: Evidence) -> Conflict | None:
+        """None when the evidence names it among the claim's words (or its reply's header does);
+        a conflict naming the evidence's own name when another of the same kind stands there;
+        a conflict without a reply name when the evidence does not name it at all."""
+        text = normalize(ev.text)
+        own = [m.start() for f in name.forms for m in re.finditer(re.escape(f), text)]
+        if not own and any(f in ev.context for f in name.forms):
+            return None
+        if not name.reliable:  # a translated noun ("Ministry"): its words were counted, not its name
+            return None
+        others = [(n, ev.text.find(n)) for n in names_of_kind(ev.text, name.kind, self.entities) if not facts.mentions(n)]
+        if not own and not others:  # a body may stand where a place was named (浦东新区 / 张江实验室)
+            others = [(n, ev.text.find(n)) for n in names_of_kind(ev.text, "any", self.entities) if not facts.mentions(n)]
+        if not own and not others:
+            return Conflict("name", name.text, "")
+        if not others:
+            return None
+        theirs = [facts.similarity(name.pos, found, s, skip=name.text) for _, s in others]
+        mine = max((facts.similarity(name.pos, found, s, skip=name.text) for s in own), default=-1.0)
+        k = max(range(len(others)), key=lambda i: theirs[i])
+        if own and theirs[k] < mine + NAME_MARGIN:
+            return None
+        n, s = others[k]
+        return Conflict("name", name.text, n, (s, s + len(n)))
+
     # -- the verdict ---------------------------------------------------------------------------
     def verify(self, claim: str, hits: list[Hit] | None = None) -> Verdict:
         """Verify one claim against the replies, or only against the given passages (a generated
         sentence against the passages the model was shown)."""
         info = self.retriever.analyze(claim)
-        facts = claim_facts(claim, info, self.entities)
+        translator = self.index.translator
+        facts = claim_facts(claim, info, self.entities, translator.pinyin if translator is not None else None)
         if hits is None:
             hits = self.candidates(info, facts)
         ranked = self.evidence(facts, hits)
@@ -223,8 +261,10 @@ class Verifier:
                 if len(chosen) == MAX_CITATIONS:
                     break
             return Verdict(info.text, SUPPORTED, tuple(self.cite(ev, mark) for ev, mark in chosen), "")
-        ev, conflicts, missing, _ = checked[0]
-        if conflicts and not (missing and all(c.kind in WEAK for c in conflicts)):
+        # the best evidence that states otherwise; a reply's date standing in for a year is not enough
+        against = [x for x in checked if _states_otherwise(x[1], x[2], facts)]
+        ev, conflicts, missing, _ = against[0] if against else checked[0]
+        if against:
             # the evidence that states otherwise; the first conflicting figure is marked in it
             span = next((c.span for c in conflicts if c.span), None)
             note = "；".join(facts.say("conflict", c, self.index.document(ev.chunk.doc_id)) for c in conflicts) if facts.lang == "zh" else "; ".join(
@@ -239,6 +279,34 @@ class Verifier:
             chunk_id=ev.chunk.chunk_id, quote=ev.text, citation=doc.citation, date=doc.date,
             start=ev.start, end=ev.end, highlight=mark,
         )
+
+
+def _states_otherwise(conflicts: list[Conflict], missing: list[str], facts: ClaimFacts) -> bool:
+    """Whether evidence contradicts the claim: a figure of its own differs; or, when it states
+    every figure of the claim, a year, date, name, 文号 or negation differs. Evidence that lacks
+    the claim's figure is about something else, whatever its year."""
+    if any(c.kind == "figure" for c in conflicts):
+        return True
+    lacks_figure = any(q.text in missing for q in facts.quantities)
+    return not lacks_figure and any(c.kind not in WEAK for c in conflicts)
+
+
+def _aligned(options: list, sims: list[float], k: int, key=lambda o: 0.0):
+    """The options whose surroundings match nearly as well as the best, and the best (ties: by
+    key, then the one in the claim's k-th place)."""
+    top = max(sims)
+    close = [o for o, s in zip(options, sims) if s >= top - ALIGN_SLACK]
+    best = max(range(len(options)), key=lambda i: (sims[i], key(options[i]), -abs(i - k)))
+    return close, options[best]
+
+
+def _distance(claim, reply) -> float:
+    """How far apart two figures are, as a ratio: with nothing else to go by, the reply's figure
+    nearest the claim's is the one it altered."""
+    a, b = (claim.low + claim.high) / 2 if claim.high != float("inf") else claim.low, (reply.low + reply.high) / 2 if reply.high != float("inf") else reply.low
+    if a <= 0 or b <= 0:
+        return abs(a - b)
+    return abs(math.log(a / b))
 
 
 def _overlaps(a: Evidence, b: Evidence) -> bool:

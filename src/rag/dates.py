@@ -19,7 +19,7 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
-_YEAR = re.compile(r"(?<![\d.,/])(19\d{2}|20\d{2})(?!\d|[.,]\d|%|\s*(?:万|亿|千|百|余|多|[家项个所位名批种条座台套支篇件人元]|%|million|billion))")
+_YEAR = re.compile(r"(?<!\d)(?<!\d[.,/])(19\d{2}|20\d{2})(?!\d|[.,]\d|%|\s*(?:万|亿|千|百|余|多|[家项个所位名批种条座台套支篇件人元]|%|million|billion))")
 _MONTHS = {m: i for i, m in enumerate("january february march april may june july august september october november december".split(), start=1)}
 _MON = "|".join(list(_MONTHS) + [m[:3] + r"\.?" for m in _MONTHS if len(m) > 3])
 
@@ -74,13 +74,19 @@ def years(text: str) -> list[tuple[int, int, int]]:
     return [(int(m.group(1)), m.start(), m.end()) for m in _YEAR.finditer(t) if not any(a < m.end() and m.start() < b for a, b in docnos)]
 
 
+# Words that run into a 文号's prefix in prose: 见沪科建复…, 根据沪科提复…, 和沪科…
+_BEFORE_DOCNO = re.compile(r"^(?:根据|依据|按照|参见|详见|据|见|依|按|和|与|及|在|于|经|对|由|从|以|即)+")
+
+
 def doc_numbers(text: str) -> list[tuple[str, int, int]]:
-    """(normalised 文号, start, end) of every 文号 in the text."""
+    """(normalised 文号, start, end) of every 文号 in the text, without the words before it."""
     out = []
     for m in DOCNO_RE.finditer(fold(text)):
-        n = normalize_doc_number(text[m.start():m.end()])
+        lead = _BEFORE_DOCNO.match(text[m.start():m.start(1) + len(m.group(1)) - 2])
+        start = m.start() + (lead.end() if lead else 0)
+        n = normalize_doc_number(text[start:m.end()])
         if n:
-            out.append((n, m.start(), m.end()))
+            out.append((n, start, m.end()))
     return out
 
 

@@ -14,9 +14,12 @@ from rag.text import normalize
 
 _NEGATION_ZH = re.compile(r"尚未|并未|从未|未能|未曾|没有|并非|不是|不再|不会|无法|未(?=[经曾能有被予获建设启开实完纳列])")
 _NEGATION_EN = re.compile(r"\b(?:not|no longer|never|none|neither|nor|has yet to|have yet to|failed to)\b|n't\b", re.I)
-_CLAUSE = re.compile(r"[，；;。：:（）()！？!?]|(?<!\d),|,(?!\d)|\band\b|\bwhile\b|\bof which\b")  # not 1,600
+_SENTENCE = re.compile(r"[；;。！？!?]")
+# Clause ends; not the comma of 1,600, nor a colon (联系电话：… keeps its label).
+_CLAUSE = re.compile(r"[，；;。（）()！？!?]|(?<!\d),|,(?!\d)|\band\b|\bwhile\b|\bof which\b")
 # Words that only hedge a figure ("超过", "nearly"): the figure's interval carries them.
 _HEDGES = {"约", "大约", "近", "将近", "接近", "超过", "超", "逾", "突破", "余", "多", "以上", "左右", "达", "达到", "nearly", "almost", "about", "around", "approximately", "roughly", "over", "exceed", "exceeds", "exceeding"}
+NEARNESS = 4.0  # characters: a claim word this far from a figure counts half as much as one beside it
 _UNIT_WORDS = {"元", "万元", "亿元", "%", "‰", "百分点", "倍", "yuan", "rmb"}
 _MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 # Names end in a telling word: 复旦大学, 张江实验室, 南汇新城.
@@ -32,11 +35,18 @@ def negated(text: str) -> str:
     return m.group(0) if m else ""
 
 
-def clause_at(text: str, pos: int) -> str:
-    """The clause of text around position pos: between commas, semicolons and the like."""
-    bounds = [0] + [m.end() for m in _CLAUSE.finditer(text)] + [len(text) + 1]
+def clause_bounds(text: str, pos: int, wide: bool = False) -> tuple[int, int]:
+    """[start, end) of the clause of text around position pos: between commas, semicolons …
+    (wide: between semicolons and full stops only)."""
+    bounds = [0] + [m.end() for m in (_SENTENCE if wide else _CLAUSE).finditer(text)] + [len(text) + 1]
     k = max(i for i, b in enumerate(bounds) if b <= pos)
-    return text[bounds[k]:bounds[k + 1]]
+    return bounds[k], min(bounds[k + 1], len(text))
+
+
+def clause_at(text: str, pos: int) -> str:
+    """The clause of text around position pos."""
+    s, e = clause_bounds(text, pos)
+    return text[s:e]
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,12 @@ class Found:
     negated: str
 
     def clause(self, pos: int) -> str:
-        return normalize(clause_at(self.text, pos))
+        """The clause around pos; the sentence part when the clause is only its figure (2021年，…)."""
+        clause = clause_at(self.text, pos)
+        if len(re.sub(r"[\d\s年月日底初末.,，、%]", "", clause)) < 2:
+            s, e = clause_bounds(self.text, pos, wide=True)
+            clause = self.text[s:e]
+        return normalize(clause)
 
 
 def evidence_facts(text: str, context: str) -> Found:
@@ -99,16 +114,28 @@ class ClaimFacts:
     def negated(self) -> bool:
         return bool(self.negation)
 
-    def similarity(self, pos: int, found: Found, reply_pos: int, skip: str = "") -> float:
-        """How well the words around position reply_pos of the evidence match those around
-        position pos of the claim (skip: a word of the claim not to count, the name compared)."""
-        mine = clause_at(fold(self.text), pos)
-        groups = [g for g in self.concepts if g.source != skip and _in_clause(g.source, mine)]
-        total = sum(g.weight for g in groups)
-        if not total:
-            return 0.0
+    def credits(self, pos: int, found: Found, reply_pos: int, skip: str = "") -> list[tuple[str, float, float]]:
+        """(word, weight, credit): how the words around position pos of the claim are found around
+        position reply_pos of the evidence. The claim's words weigh by their nearness: in
+        "平台服务企业超过600家" the figure belongs to 服务企业 more than to 平台. skip: a name
+        compared, whose own words do not count."""
+        folded = fold(self.text)
+        weighted = []
+        for wide in (False, True):  # "2021年，市科委启动…": a clause of its figure alone speaks for the sentence
+            bounds = clause_bounds(folded, pos, wide)
+            mine = folded[bounds[0]:bounds[1]]
+            for g in self.concepts:
+                at = _position(g.source, mine) if not (skip and (g.source in skip or skip in g.source)) else None
+                if at is None:
+                    continue
+                at += bounds[0]
+                size = len(g.source) if not g.source.isascii() else 4
+                gap = max(0, pos - (at + size), at - pos - 1)
+                weighted.append((g, g.weight if wide else g.weight / (1.0 + (gap / NEARNESS) ** 2)))
+            if weighted:
+                break
         theirs = found.clause(reply_pos)
-        return sum(g.weight * credit(g, theirs) for g in groups) / total
+        return [(g.source, w, credit(g, theirs)) for g, w in weighted]
 
     def worded(self, pos: int) -> bool:
         """Whether the claim's clause at pos has words of its own to place a figure by."""
@@ -164,10 +191,30 @@ def credit(group, text: str) -> float:
     return best
 
 
+def similarities(credits: list[list[tuple[str, float, float]]]) -> list[float]:
+    """How well each candidate's surroundings match the claim's, counting only the claim's words
+    that tell the candidates apart: a word found around every candidate decides nothing."""
+    common = set.intersection(*({k for k, _, c in cs if c > 0} for cs in credits)) if len(credits) > 1 else set()
+    out = []
+    for cs in credits:
+        total = sum(w for k, w, _ in cs if k not in common)
+        out.append(sum(w * c for k, w, c in cs if k not in common) / total if total else 0.0)
+    return out
+
+
 def _in_clause(source: str, clause: str) -> bool:
+    return _position(source, clause) is not None
+
+
+def _position(source: str, clause: str) -> int | None:
+    """Where a claim word occurs in a clause of the claim (an English word by its first letters:
+    "recognized" in "recognised")."""
     if not source.isascii():
-        return normalize(source) in normalize(clause)
-    return any(w[:4] in clause for w in source.split() if len(w) >= 3)
+        at = normalize(clause).find(normalize(source))
+        return at if at >= 0 else None
+    found = [clause.find(w[:4]) for w in source.split() if len(w) >= 3]
+    found = [f for f in found if f >= 0]
+    return min(found) if found else None
 
 
 def _is_figure(source: str) -> bool:
@@ -180,7 +227,11 @@ def _is_figure(source: str) -> bool:
 def claim_facts(text: str, info, entities: dict, pinyin=None) -> ClaimFacts:
     """The facts of an analysed claim (info: QueryInfo). entities: the index's names by kind;
     pinyin: the cross-lingual dictionary's names by sound (Li Chenhao → 李琛浩)."""
-    concepts = tuple(g for g in info.concepts if not _is_figure(g.source))
+    concepts: dict[str, object] = {}
+    for g in info.concepts:  # a quoted phrase is also a word: count it once, at its heavier weight
+        if not _is_figure(g.source) and (g.source not in concepts or concepts[g.source].weight < g.weight):
+            concepts[g.source] = g
+    concepts = tuple(concepts.values())
     alternatives = frozenset(normalize(t) for g in info.concepts for t, _ in g.alternatives)
     names = _names(text, info, entities, pinyin)
     ds = dates(text)

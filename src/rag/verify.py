@@ -17,7 +17,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from rag.facts import ClaimFacts, Conflict, claim_facts, credit, evidence_facts, names_of_kind
+from rag.facts import ClaimFacts, Conflict, claim_facts, credit, evidence_facts, names_of_kind, similarities
 from rag.quantities import compatible, implies
 from rag.text import normalize, sentences
 from rag.types import Chunk, Citation, Hit
@@ -34,8 +34,9 @@ CONTEXT_CREDIT = 0.5  # a word found only in the passage's heading path or its r
 PREVIOUS_CREDIT = 0.3  # … or only in the sentence before ("平台上线以来" refers back)
 PAIR_FACTOR = 0.97  # two sentences must cover more than one to be preferred
 ALIGN_SLACK = 0.1  # figures whose surroundings match the claim's nearly as well as the best one
+DISTINCT = ("money", "percent", "pp", "rank", "serial", "id", "times")  # a lone figure of such a unit is the one meant
 MIN_ALIGN = 0.4  # a reply's figure among fewer of the claim's words counts something else
-NAME_WEIGHT = 0.5  # a name counts half towards coverage: a claim with one name swapped is contradicted, not unknown
+NAME_WEIGHT = 0.3  # a name counts less towards coverage: a claim with one name swapped is contradicted, not unknown
 UNKNOWN_WEIGHT = 0.5  # … and so does a word no reply uses ("所提"): the writer's own phrasing, or an invention
 NAME_MARGIN = 0.25  # another name stands in the claim's name's place when its words match this much better
 SEARCH_K = 8
@@ -90,7 +91,7 @@ class Verifier:
         """Passages for a claim: retrieved over every reply (a 文号 in the claim does not restrict
         the search: it may be the wrong one), plus the named reply's own passages."""
         hits = list(self.retriever.search(replace(info, doc_numbers=()), SEARCH_K))
-        docs = [d for d in facts.doc_numbers if d in self.index.doc_ids]
+        docs = [d for d in map(self._resolve, facts.doc_numbers) if d in self.index.doc_ids]
         for d in docs:
             hits += self.retriever.search(info, SEARCH_K, doc=d)
         seen, out = set(), []
@@ -105,6 +106,12 @@ class Verifier:
                     seen.add(c.chunk_id)
                     out.append(Hit(c, 0.0, len(out) + 1, {}))
         return out
+
+    def _resolve(self, claimed: str) -> str:
+        """The index's 文号 that the claimed one names (its prefix may carry a word of the prose)."""
+        if claimed in self.index.doc_ids:
+            return claimed
+        return next((d for d in self.index.doc_ids if claimed.endswith(d)), claimed)
 
     def context_of(self, doc_id: str) -> str:
         """What identifies a reply: 文号, issuer, title, addressee, the proposal's title."""
@@ -164,19 +171,19 @@ class Verifier:
             if not options:
                 missing.append(q.text)
                 continue
-            sims = [facts.similarity(q.start, found, r.start) for r in options]
+            sims = similarities([facts.credits(q.start, found, r.start) for r in options])
             close, best = _aligned(options, sims, k, key=lambda r: -_distance(q, r))
             agree = next((r for r in close if implies(r, q)), None)
             if agree is not None:
                 mark = mark or (agree.start, agree.end)
-            elif max(sims) < MIN_ALIGN and facts.worded(q.start):
+            elif max(sims) < MIN_ALIGN and facts.worded(q.start) and not (len(options) == 1 and q.unit in DISTINCT):
                 missing.append(q.text)  # the reply's figures count other things
             else:
                 conflicts.append(Conflict("figure", q.text, best.text, (best.start, best.end)))
         context_years = {y for y, _, _ in found.context_years}
         for k, (y, pos) in enumerate(facts.years):
             if found.years:
-                close, best = _aligned(found.years, [facts.similarity(pos, found, s) for _, s, _ in found.years], k)
+                close, best = _aligned(found.years, similarities([facts.credits(pos, found, s) for _, s, _ in found.years]), k)
                 if y in {c[0] for c in close} or (y in context_years and y not in {c[0] for c in found.years}):
                     continue
                 conflicts.append(Conflict("year", str(y), f"{best[0]}年", (best[1], best[2])))
@@ -195,7 +202,7 @@ class Verifier:
             else:
                 missing.append(d.text)
         number = doc.doc_number or doc.doc_id
-        conflicts += [Conflict("docno", claimed, number) for claimed in facts.doc_numbers if claimed != number]
+        conflicts += [Conflict("docno", claimed, number) for claimed in facts.doc_numbers if self._resolve(claimed) != number]
         for name in facts.names:
             conflict = self._name(facts, name, found, ev)
             if conflict is None:
@@ -225,8 +232,8 @@ class Verifier:
             return Conflict("name", name.text, "")
         if not others:
             return None
-        theirs = [facts.similarity(name.pos, found, s, skip=name.text) for _, s in others]
-        mine = max((facts.similarity(name.pos, found, s, skip=name.text) for s in own), default=-1.0)
+        sims = similarities([facts.credits(name.pos, found, s, skip=name.text) for s in own + [s for _, s in others]])
+        mine, theirs = max(sims[:len(own)], default=-1.0), sims[len(own):]
         k = max(range(len(others)), key=lambda i: theirs[i])
         if own and theirs[k] < mine + NAME_MARGIN:
             return None
@@ -263,6 +270,8 @@ class Verifier:
             return Verdict(info.text, SUPPORTED, tuple(self.cite(ev, mark) for ev, mark in chosen), "")
         # the best evidence that states otherwise; a reply's date standing in for a year is not enough
         against = [x for x in checked if _states_otherwise(x[1], x[2], facts)]
+        claimed = {self._resolve(d) for d in facts.doc_numbers}
+        against.sort(key=lambda x: x[0].chunk.doc_id not in claimed)  # what the named reply says comes first
         ev, conflicts, missing, _ = against[0] if against else checked[0]
         if against:
             # the evidence that states otherwise; the first conflicting figure is marked in it

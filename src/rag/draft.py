@@ -64,7 +64,7 @@ def split_claims(draft: str) -> list[Claim]:
         lead = _LIST_MARK.match(line)
         offset = start + (lead.end() if lead else 0)
         body = line[lead.end():] if lead else line
-        for s, e in _sentences(body):
+        for s, e in sentence_spans(body):
             text = body[s:e].strip()
             core = re.sub(r"\s+|\[\^[^\]]+\]", "", text)
             lang = detect_lang(core) if core else "en"
@@ -76,7 +76,7 @@ def split_claims(draft: str) -> list[Claim]:
     return claims
 
 
-def _sentences(line: str) -> list[tuple[int, int]]:
+def sentence_spans(line: str) -> list[tuple[int, int]]:
     ends = sorted({m.end() for m in _ZH_END.finditer(line)} | {m.end() for m in _EN_END.finditer(line)})
     spans, s = [], 0
     for e in ends + [len(line)]:

@@ -28,6 +28,37 @@ def read_draft(source: str) -> str:
     raise InputError(f"{source!r} is neither UTF-8 nor GB18030 text; save it as UTF-8 and try again")
 
 
+def show_generated(engine, answer, json_mode: bool) -> None:
+    """`rag ask --generate`: the model's verified answer, the verbatim quotes as evidence, and a
+    notice on standard error for each fallback or correction."""
+    from rag.generate import generate
+    from rag.verify import Verifier
+
+    out = generate(engine, Verifier(engine), answer.question, answer=answer)
+    if json_mode:
+        emit_json(out)
+        return
+    for notice in out["notices"][len(answer.notices):]:
+        click.echo(f"note: {notice}", err=True)
+    g = out["generated"]
+    if g is None:  # the extractive answer, as `rag ask` prints it
+        from rag.cli.query import print_answer
+
+        print_answer(answer)
+        return
+    click.echo(click.style(g["text"], bold=True) + f"  ({g['model']})")
+    click.echo()
+    click.echo("Evidence:")
+    for n, hit in ((p["n"], answer.sources[p["n"] - 1]) for p in g["passages"]):
+        quotes = [c for s in g["sentences"] if s["kept"] and n in s["passages"] for c in s["citations"] if c["chunk_id"] == hit.chunk.chunk_id]
+        if quotes:
+            click.echo(f"[{n}] “{quotes[0]['quote']}”")
+            click.echo(f"    {quotes[0]['citation']}")
+    for s in g["sentences"]:
+        if not s["kept"]:
+            click.echo(click.style(f"removed ({s['verdict']}): ", fg="red") + f"{s['text']}  {s['note']}")
+
+
 @cli.command("check")
 @click.argument("source", metavar="FILE|-")
 @common_options

@@ -224,16 +224,17 @@ def _is_figure(source: str) -> bool:
     return s in _UNIT_WORDS or all(c in ZH_NUMERAL + COUNTERS + "第号" for c in s)
 
 
-def claim_facts(text: str, info, entities: dict, pinyin=None) -> ClaimFacts:
+def claim_facts(text: str, info, entities: dict, pinyin=None, lexicon=None) -> ClaimFacts:
     """The facts of an analysed claim (info: QueryInfo). entities: the index's names by kind;
-    pinyin: the cross-lingual dictionary's names by sound (Li Chenhao → 李琛浩)."""
+    pinyin: the cross-lingual dictionary's names by sound (Li Chenhao → 李琛浩); lexicon: the
+    lexical index, whose vocabulary tells the replies' own words from new ones."""
     concepts: dict[str, object] = {}
     for g in info.concepts:  # a quoted phrase is also a word: count it once, at its heavier weight
         if not _is_figure(g.source) and (g.source not in concepts or concepts[g.source].weight < g.weight):
             concepts[g.source] = g
     concepts = tuple(concepts.values())
     alternatives = frozenset(normalize(t) for g in info.concepts for t, _ in g.alternatives)
-    names = _names(text, info, entities, pinyin)
+    names = _names(text, info, entities, pinyin, lexicon)
     ds = dates(text)
     ys = [(y, s) for y, s, _ in years(text)]
     return ClaimFacts(
@@ -262,7 +263,16 @@ def _kind(word: str, entities: dict, flag: str = "") -> str:
     return "name"
 
 
-def _names(text: str, info, entities: dict, pinyin=None) -> list[Name]:
+def _tag(word: str) -> str:
+    """The segmenter's part-of-speech tag of a word it does not know (nr for 张建国). The tagger's
+    table loads on first use (about half a second): only claims with such a word pay for it."""
+    import jieba.posseg as posseg
+
+    tagged = posseg.lcut(word)
+    return tagged[0].flag if len(tagged) == 1 else ""
+
+
+def _names(text: str, info, entities: dict, pinyin=None, lexicon=None) -> list[Name]:
     """People, bodies and places the claim names: the analysis's entities (names in the index, and
     English names by pinyin), and in Chinese the segmenter's names (李华, 松江, 南京大学), joined
     with the word that ends them (临港 + 实验室, 奉贤 + 新城)."""
@@ -277,26 +287,28 @@ def _names(text: str, info, entities: dict, pinyin=None) -> list[Name]:
     if info.lang == "zh" and re.search(r"[\u4e00-\u9fff]", text):
         from rag.text import _jieba  # the segmenter as the index loaded it (names of the replies known)
 
-        _jieba()
-        import jieba.posseg as posseg
-
-        words = list(posseg.cut(re.sub(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号", lambda m: " " * len(m.group(0)), text)))
+        masked = re.sub(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号", lambda m: " " * len(m.group(0)), text)
+        words = list(_jieba().cut(masked))
+        known = {g.source for g in info.concepts if g.entity}
         pos = 0
         for i, w in enumerate(words):
-            at, pos = pos, pos + len(w.word)
-            nxt = words[i + 1].word if i + 1 < len(words) else ""
+            at, pos = pos, pos + len(w)
+            nxt = words[i + 1] if i + 1 < len(words) else ""
             ends = bool(ORG_ENDING.fullmatch(nxt) or PLACE_ENDING.fullmatch(nxt))
-            if len(w.word) < 2 or (w.flag not in _POS_KINDS and not (ends and w.word in out)):
+            flag = "known" if w in known else ""
+            if not flag and 2 <= len(w) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", w) and lexicon is not None and w not in lexicon:
+                flag = _tag(w)  # a word no reply uses: a name (李华, 南京大学)?
+            if len(w) < 2 or not (flag in _POS_KINDS or (flag == "known" and (ends or w not in out))):
                 continue
-            group = next((g for g in info.concepts if g.source == w.word), None)
-            forms = _forms(group) if group else (normalize(w.word),)
-            word = w.word
+            group = next((g for g in info.concepts if g.source == w), None)
+            forms = _forms(group) if group else (normalize(w),)
+            word = w
             if ends:
-                out.pop(w.word, None)
-                word = w.word + nxt
+                out.pop(w, None)
+                word = w + nxt
                 forms = (normalize(word),) + forms
             if word not in out:
-                out[word] = Name(word, _kind(word, entities, w.flag), forms, at)
+                out[word] = Name(word, _kind(word, entities, flag), forms, at)
     return list(out.values())
 
 

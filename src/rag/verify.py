@@ -246,7 +246,7 @@ class Verifier:
         sentence against the passages the model was shown)."""
         info = self.retriever.analyze(claim)
         translator = self.index.translator
-        facts = claim_facts(claim, info, self.entities, translator.pinyin if translator is not None else None)
+        facts = claim_facts(claim, info, self.entities, translator.pinyin if translator is not None else None, self.index.lexical)
         if hits is None:
             hits = self.candidates(info, facts)
         ranked = self.evidence(facts, hits)

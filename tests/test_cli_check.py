@@ -78,3 +78,16 @@ def test_help_has_examples():
     for args in (["check", "--help"], ["eval", "drafts", "--help"]):
         r = rag(*args)
         assert r.returncode == 0 and "Examples:" in r.stdout
+
+
+def test_the_readme_examples_are_what_check_prints(engine):
+    from rag.draft import check_draft, to_markdown, to_text
+    from rag.verify import Verifier
+    from test_readme import readme_blocks
+
+    example = next(b for b in readme_blocks("console") if "$ rag check draft.md" in b)
+    draft = example.split("$ cat draft.md\n")[1].split("$ rag check")[0]
+    report = check_draft(Verifier(engine), draft)
+    assert example.split("$ rag check draft.md\n")[1].rstrip() == to_text(report).rstrip()
+    markdown = next(b for b in readme_blocks("markdown") if "参考文献 References" in b)
+    assert markdown.rstrip() == to_markdown(report).rstrip()

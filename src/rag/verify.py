@@ -32,7 +32,7 @@ MIN_COVERAGE = {"zh": 0.6, "en": 0.5}
 MARGIN = 0.15  # evidence this close to the best is checked too: the same fact may be in several replies
 CONTEXT_CREDIT = 0.5  # a word found only in the passage's heading path or its reply's header
 PREVIOUS_CREDIT = 0.3  # … or only in the sentence before ("平台上线以来" refers back)
-PAIR_FACTOR = 0.97  # two sentences must cover more than one to be preferred
+PAIR_FACTOR = 0.9  # two sentences must cover more than one to be preferred
 ALIGN_SLACK = 0.1  # figures whose surroundings match the claim's nearly as well as the best one
 DISTINCT = ("money", "percent", "pp", "rank", "serial", "id", "times")  # a lone figure of such a unit is the one meant
 MIN_ALIGN = 0.4  # a reply's figure among fewer of the claim's words counts something else
@@ -135,7 +135,9 @@ class Verifier:
         for hit in hits:
             chunk = hit.chunk
             around = normalize(chunk.section_path) + " " + self.context_of(chunk.doc_id)
-            around_credit = [credit(g, around) for g in concepts]
+            issuer = normalize(self.index.document(chunk.doc_id).issuer or "")
+            # the issuer's name (上海市科学技术委员会) is what every sentence of its reply is about
+            around_credit = [max(CONTEXT_CREDIT * credit(g, around), credit(g, issuer)) for g in concepts]
             spans = sentences(chunk.text)
             normed = [normalize(chunk.text[s:e]) for s, e in spans]
             for i, (s, _) in enumerate(spans):
@@ -147,7 +149,7 @@ class Verifier:
                     before = normed[i - 1] if i > 0 else ""
                     covered = 0.0
                     for g, w, ctx in zip(concepts, weights, around_credit):
-                        covered += w * max(credit(g, text), CONTEXT_CREDIT * ctx, PREVIOUS_CREDIT * credit(g, before) if before else 0.0)
+                        covered += w * max(credit(g, text), ctx, PREVIOUS_CREDIT * credit(g, before) if before else 0.0)
                     coverage = covered / total if total else 1.0
                     if j > i:
                         coverage *= PAIR_FACTOR

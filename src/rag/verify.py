@@ -40,7 +40,6 @@ NAME_WEIGHT = 0.3  # a name counts less towards coverage: a claim with one name 
 UNKNOWN_WEIGHT = 0.5  # … and so does a word no reply uses ("所提"): the writer's own phrasing, or an invention
 NAME_MARGIN = 0.25  # another name stands in the claim's name's place when its words match this much better
 SEARCH_K = 8
-WEAK = ("asof",)  # a reply's date stands in for a year it does not state: a figure it lacks weighs more
 MAX_CITATIONS = 3
 
 
@@ -270,7 +269,6 @@ class Verifier:
                 if len(chosen) == MAX_CITATIONS:
                     break
             return Verdict(info.text, SUPPORTED, tuple(self.cite(ev, mark) for ev, mark in chosen), "")
-        # the best evidence that states otherwise; a reply's date standing in for a year is not enough
         against = [x for x in checked if _states_otherwise(x[1], x[2], facts)]
         claimed = {self._resolve(d) for d in facts.doc_numbers}
         against.sort(key=lambda x: x[0].chunk.doc_id not in claimed)  # what the named reply says comes first
@@ -278,10 +276,10 @@ class Verifier:
         if against:
             # the evidence that states otherwise; the first conflicting figure is marked in it
             span = next((c.span for c in conflicts if c.span), None)
-            note = "；".join(facts.say("conflict", c, self.index.document(ev.chunk.doc_id)) for c in conflicts) if facts.lang == "zh" else "; ".join(
-                facts.say("conflict", c, self.index.document(ev.chunk.doc_id)) for c in conflicts)
+            doc = self.index.document(ev.chunk.doc_id)
+            note = ("；" if facts.lang == "zh" else "; ").join(facts.say("conflict", c, doc) for c in conflicts)
             return Verdict(info.text, CONTRADICTED, (self.cite(ev, span),), note, tuple(conflicts))
-        return Verdict(info.text, NOT_FOUND, (), facts.say("missing", missing))
+        return Verdict(info.text, NOT_FOUND, (), facts.say("missing", missing) if missing else facts.say("nothing"))
 
     def cite(self, ev: Evidence, mark: tuple[int, int] | None) -> Citation:
         doc = self.index.document(ev.chunk.doc_id)
@@ -298,8 +296,7 @@ def _states_otherwise(conflicts: list[Conflict], missing: list[str], facts: Clai
     the claim's figure is about something else, whatever its year."""
     if any(c.kind == "figure" for c in conflicts):
         return True
-    lacks_figure = any(q.text in missing for q in facts.quantities)
-    return not lacks_figure and any(c.kind not in WEAK for c in conflicts)
+    return bool(conflicts) and not any(q.text in missing for q in facts.quantities)
 
 
 def _aligned(options: list, sims: list[float], k: int, key=lambda o: 0.0):
@@ -314,7 +311,10 @@ def _aligned(options: list, sims: list[float], k: int, key=lambda o: 0.0):
 def _distance(claim, reply) -> float:
     """How far apart two figures are, as a ratio: with nothing else to go by, the reply's figure
     nearest the claim's is the one it altered."""
-    a, b = (claim.low + claim.high) / 2 if claim.high != float("inf") else claim.low, (reply.low + reply.high) / 2 if reply.high != float("inf") else reply.low
+    def middle(q):
+        return q.low if q.high == float("inf") else (q.low + q.high) / 2
+
+    a, b = middle(claim), middle(reply)
     if a <= 0 or b <= 0:
         return abs(a - b)
     return abs(math.log(a / b))

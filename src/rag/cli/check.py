@@ -19,13 +19,9 @@ def read_draft(source: str) -> str:
     path = Path(source)
     if not path.is_file():
         raise InputError(f"no such file: {source!r}; pass a text or Markdown file, or '-' to read standard input")
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{source!r} is neither UTF-8 nor GB18030 text; save it as UTF-8 and try again")
+    from rag.loader import read_text
+
+    return read_text(path)
 
 
 def show_generated(engine, answer, json_mode: bool) -> None:
@@ -118,16 +114,13 @@ def eval_drafts(corpus, index, model, path, min_flagged, min_supported, show_fai
       rag eval drafts --drafts evals/drafts_dev.jsonl --show-failures
     """
     from rag.drafteval import evaluate_drafts, format_report, load_drafts
+    from rag.evaluate import check_thresholds
     from rag.verify import Verifier
 
     items = load_drafts(path)
     engine = open_engine(config_from(corpus, index, model), json_mode)
     report = evaluate_drafts(Verifier(engine), items, progress=not json_mode)
-    failures = [
-        f"{name} = {report['overall'][name]} is below the minimum {minimum}"
-        for name, minimum in (("flagged", min_flagged), ("supported", min_supported))
-        if minimum is not None and (report["overall"][name] or 0.0) < minimum
-    ]
+    failures = check_thresholds(report, {"flagged": min_flagged, "supported": min_supported})
     report["threshold_failures"] = failures
     if json_mode:
         emit_json(report)

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 
-from rag.app import document, render
+from rag.app import check_tab, document, render
 from rag.app.assets import CSS, FONT_STACK, MONO_STACK, ON_LOAD
 from rag.config import Config
 from rag.errors import InputError, RagError
@@ -134,6 +134,7 @@ def build_app(engine):
                         placeholder="用中文或英文提问 · Ask in Chinese or English — 例如：上海累计成立了多少家外资研发中心？",
                     )
                     ask_btn = gr.Button("提问 Ask", variant="primary", scale=1, min_width=120, elem_id="ask-button")
+                use_model = check_tab.generation_switch()
                 answer = panel(render.message(*ASK_PROMPT, kind="empty"), "ask-result", place_now=False)  # placed below the examples
                 gr.Examples(
                     EXAMPLES, inputs=question, outputs=answer, fn=h.ask_page, run_on_click=True, cache_examples=False,
@@ -155,10 +156,11 @@ def build_app(engine):
             with gr.Tab("文件 Documents", id="documents", elem_id="tab-documents"):
                 table = panel(document.table_html(engine.index), "doc-table")
                 viewer = panel(document.empty_document(), "doc-view")
+            check_tab.add_tab(engine)
 
         private = {"api_visibility": "private"}
         for trigger in (question.submit, ask_btn.click):
-            trigger(h.ask_page, question, answer, **private)
+            trigger(check_tab.ask_page(h), [question, use_model], answer, **private)
         for trigger in (query.submit, search_btn.click, doc_filter.input, year_filter.input):
             trigger(h.search_page, [query, doc_filter, year_filter, k], results, **private)
 

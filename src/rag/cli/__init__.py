@@ -4,6 +4,7 @@
     query.py   search, ask
     index.py   index, status, serve
     evals.py   eval, eval squad
+    check.py   check, eval drafts
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 
 import click
 
-from rag.cli import evals, index, query  # noqa: F401  (each registers its commands)
+from rag.cli import check, evals, index, query  # noqa: F401  (each registers its commands)
 from rag.cli.base import cli
 from rag.errors import RagError
 

@@ -52,7 +52,9 @@ def search(query, corpus, index, model, k, doc, year, json_mode):
 @click.option("--doc", metavar="文号", help="Only this reply, e.g. 沪科建复〔2024〕31号.")
 @click.option("--year", type=int, metavar="YYYY", help="Only replies issued in this year.")
 @click.option("--json", "json_mode", is_flag=True, help="Print JSON: {question, found, answer, citations: [{doc_number, title, section, chunk_id, quote, citation}], sources, channels}.")
-def ask(question, corpus, index, model, doc, year, json_mode):
+@click.option("--generate", is_flag=True, help="Also have a language model write the answer in the question's language, each sentence verified "
+              "(needs RAG_LLM_URL and RAG_LLM_MODEL; see `rag ask --help`). Adds \"generated\" to the JSON.")
+def ask(question, corpus, index, model, doc, year, json_mode, generate):
     """Answer QUESTION from the replies, quoting them and citing each 文号.
 
     When the replies do not answer it, says so and lists the nearest passages.
@@ -63,12 +65,22 @@ def ask(question, corpus, index, model, doc, year, json_mode):
       rag ask "上海累计成立了多少家外资研发中心？"
       rag ask "How many foreign R&D centres are there?" --json
       rag ask "联系人是谁？" --doc 沪科建复〔2024〕31号
+      RAG_LLM_URL=http://localhost:11434/v1 RAG_LLM_MODEL=qwen2.5:7b rag ask "How many foreign R&D centres are there?" --generate
     """
     engine = open_engine(config_from(corpus, index, model), json_mode)
     answer = engine.ask(read_query(question), doc=doc, year=year)
+    if generate:
+        from rag.cli.check import show_generated
+
+        show_generated(engine, answer, json_mode)
+        return
     if json_mode:
         emit_json(answer.to_dict())
         return
+    print_answer(answer)
+
+
+def print_answer(answer) -> None:
     if not answer.found:
         click.echo(answer.answer)
         click.echo()

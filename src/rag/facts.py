@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rag.answer.features import credit as concept_credit
 from rag.dates import Date, dates, doc_numbers, fold, years
 from rag.quantities import COUNTERS, EN_NUMBER_WORDS, ZH_NUMERAL, Quantity, quantities
 from rag.text import normalize
@@ -175,20 +176,8 @@ class ClaimFacts:
 
 
 def credit(group, text: str) -> float:
-    """How well text covers one of the claim's words (0..1): its best alternative present, a
-    translation counting at least 0.6, part of a long Chinese word by its character pairs."""
-    top = max(w for _, w in group.alternatives) or 1.0
-    best = 0.0
-    for token, w in group.alternatives:
-        if token in text:
-            credit = min(1.0, w / top)
-            if group.source.isascii() and not token.isascii():
-                credit = 0.6 + 0.4 * credit
-            best = max(best, credit)
-    if best == 0.0 and len(group.source) >= 3 and not group.source.isascii():
-        pairs = [group.source[i:i + 2] for i in range(len(group.source) - 1)]
-        best = 0.4 * sum(p in text for p in pairs) / len(pairs)
-    return best
+    """How well text covers one of the claim's words (0..1): as the answer scorer counts it."""
+    return concept_credit(group, text)[0]
 
 
 def similarities(credits: list[list[tuple[str, float, float]]]) -> list[float]:
@@ -285,7 +274,9 @@ def _names(text: str, info, entities: dict, pinyin=None, lexicon=None) -> list[N
             at = max(0, fold(text).find(g.source.split()[0]))
             out[g.source] = Name(g.source, _kind(g.alternatives[0][0], entities), forms, at, reliable)
     if info.lang == "zh" and re.search(r"[\u4e00-\u9fff]", text):
-        from rag.text import _jieba  # the segmenter as the index loaded it (names of the replies known)
+        from rag.text import (
+            _jieba,  # the segmenter as the index loaded it (names of the replies known)
+        )
 
         masked = re.sub(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号", lambda m: " " * len(m.group(0)), text)
         words = list(_jieba().cut(masked))

@@ -14,64 +14,30 @@ from rag.answer.features import coverage, credit, weighted
 from rag.answer.intent import COMPARE
 from rag.answer.spans import key_span
 from rag.answer.structure import FUTURE, PAST
+from rag.quantities import Quantity, compatible, implies, quantities
 from rag.text import normalize
 
-_ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-_SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
-_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:(万|亿|千|百))?|([零〇一二两三四五六七八九十百千万]+)")
-_MORE = re.compile(r"超过|多于|以上|不少于|至少|逾|more than|over|above|at least|exceed", re.I)
-_LESS = re.compile(r"少于|不到|低于|以下|不足|fewer than|less than|under|below|at most", re.I)
 _NEGATION = re.compile(r"未|没有|尚未|暂无|不(?!断|同|少|仅|得)|\bnot\b|\bno\b", re.I)
 _SMALLER = re.compile(r"少|小|低|早|慢|fewer|smaller|lower|less|earlier|first", re.I)
 YES = {"zh": "是", "en": "Yes"}
 NO = {"zh": "否", "en": "No"}
 
 
-def parse_quantity(text: str) -> float | None:
-    """The value of a figure as written: 453 家 → 453, 1.6 万项 → 16000, 超 120 亿元 → 1.2e10,
-    4.2% → 4.2, 1/5 → 20 (a share in percent), 三 → 3."""
-    m = re.search(r"(\d+)\s*/\s*(\d+)", text)
-    if m and int(m.group(2)):
-        return 100.0 * int(m.group(1)) / int(m.group(2))
-    m = _NUMBER.search(text)
-    if not m:
-        return None
-    if m.group(1):
-        return float(m.group(1)) * _SCALE.get(m.group(2) or "", 1.0)
-    return _zh_number(m.group(3))
+def _question_figure(info) -> Quantity | None:
+    """The figure a yes/no question states ("是否超过400家": more than 400), years aside."""
+    text = re.sub(r"(?<!\d)(?:19|20)\d{2}(?!\d)\s*年?", " ", info.simplified or info.text)
+    found = [q for q in quantities(text) if q.unit not in ("serial", "id")]
+    return found[0] if found else None
 
 
-def _zh_number(s: str) -> float | None:
-    total, section, digit = 0.0, 0.0, 0.0
-    for ch in s:
-        if ch in _ZH_DIGITS:
-            digit = _ZH_DIGITS[ch]
-        elif ch == "十":
-            section += (digit or 1) * 10
-            digit = 0
-        elif ch in "百千":
-            section += digit * _SCALE[ch]
-            digit = 0
-        elif ch == "万":
-            total += (section + digit) * 1e4
-            section, digit = 0.0, 0.0
-    value = total + section + digit
-    return value or None
+def _value(q: Quantity) -> float:
+    """One number for a figure, to compare two: its bounds' middle, or its bound when open-ended."""
+    return q.low if q.high == float("inf") else (q.low + q.high) / 2
 
 
-def _question_figure(info) -> tuple[float, str] | None:
-    """The figure a yes/no question states, with how it compares (more / less / equal)."""
-    text = normalize(info.simplified or info.text)
-    text = re.sub(r"(?<!\d)(?:19|20)\d{2}(?!\d)\s*年?", " ", text)  # years are checked apart
-    m = re.search(r"\d+(?:\.\d+)?\s*(?:万|亿)?|[一二两三四五六七八九十百千]+(?=[家项个所位名批种条座台套件次])", text)
-    if not m:
-        return None
-    value = parse_quantity(m.group(0))
-    if value is None:
-        return None
-    before = text[max(0, m.start() - 12):m.start()]
-    mode = "more" if _MORE.search(before) else "less" if _LESS.search(before) else "equal"
-    return value, mode
+def _figure(text: str) -> Quantity | None:
+    found = quantities(text)
+    return found[0] if found else None
 
 
 _AFTER = re.compile(r"以后|之后|后|以来|after|since|later than", re.I)
@@ -84,15 +50,13 @@ def _decide(info, s) -> str | None:
         return None  # the sentence leaves part of the question unsaid: it cannot settle it
     if info.intent.past and FUTURE.search(s.text) and not PAST.search(s.text):
         return "no"  # asked whether it has been done; the reply says it will be (研究出台 … 管理办法)
-    figure = _question_figure(info)
-    if figure is not None:
+    claim = _question_figure(info)
+    if claim is not None:
         span = key_span("number", s.text, list(s.features.anchors), {})
-        stated = parse_quantity(s.text[span[0]:span[1]]) if span else None
-        if stated is None:
+        stated = _figure(s.text[span[0]:span[1]]) if span else None
+        if stated is None or not compatible(claim, stated):
             return None
-        value, mode = figure
-        ok = stated > value if mode == "more" else stated < value if mode == "less" else abs(stated - value) < 1e-9
-        return "yes" if ok else "no"
+        return "yes" if implies(stated, claim) else "no"  # 453 家 implies 超过400家; 5200万元 is not 超过1亿元
     if info.years:
         said = sorted(int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", s.text))
         asked = int(info.years[0])
@@ -124,11 +88,6 @@ def answer(composer, info, scored) -> dict | None:
     return composer.quoted([best], conf, verdict_=decided, lead=f"{label}。" if info.lang == "zh" else f"{label}.")
 
 
-def _kind(s) -> str | None:
-    text = s.text[s.span[0]:s.span[1]]
-    return "percent" if re.search(r"[%‰]|/", text) else "money" if "元" in text else "count"
-
-
 def _compare(composer, info, scored) -> dict | None:
     """Each side's figure from its own best sentence; a verdict when both are of one kind."""
     from rag.query import analyze
@@ -157,12 +116,13 @@ def _compare(composer, info, scored) -> dict | None:
                 best, best_cov, best_span = s, cov, span
         if best is None or best_cov < 1.0:
             return None
-        value = parse_quantity(best.text[best_span[0]:best_span[1]])
-        if value is None:
+        figure = _figure(best.text[best_span[0]:best_span[1]])
+        if figure is None:
             return None
-        sides.append((option, replace(best, span=best_span[:2]), value))
-    (a, sa, va), (b, sb, vb) = sides
-    if va == vb or _kind(sa) != _kind(sb):
+        sides.append((option, replace(best, span=best_span[:2]), figure))
+    (a, sa, qa), (b, sb, qb) = sides
+    va, vb = _value(qa), _value(qb)
+    if va == vb or not compatible(qa, qb):
         return None  # figures of different kinds (家 and 亿元) do not compare
     smaller = bool(_SMALLER.search(info.simplified or info.text))
     winner = (a if va < vb else b) if smaller else (a if va > vb else b)

@@ -82,7 +82,7 @@ def collect(limit: int | None, index_dir: str):
                 rows.append(values)
                 labels.append(y)
                 groups.append(qi)
-                cands.append((len(rows) - 1, composer.eligible(s, info), y, strict, s.text))
+                cands.append((len(rows) - 1, composer.eligible(s, info), y, strict, s.text, int(s.chunk.doc_id == it.paragraph)))
             instances.append((qi, kind, cands))
     return np.array(rows, dtype=float), np.array(labels), np.array(groups), instances
 
@@ -107,14 +107,14 @@ def fit(rows, labels, groups, instances, precision: float, seed: int = 0) -> dic
     for qi, kind, cands in instances:
         ok = [c for c in cands if c[1]]
         if not ok:
-            best_rows.append((qi, kind, None, 0.0, 0, 0, [], False))
+            best_rows.append((qi, kind, None, 0.0, 0, 0, [], False, 0))
             continue
         ok.sort(key=lambda c: -oof[c[0]])
         top = ok[0]
         runner = next((oof[c[0]] for c in ok[1:] if c[4] != top[4]), None)
         margin = oof[top[0]] - runner if runner is not None else 4.0
         extras = [(oof[c[0]], c[2]) for c in ok[1:]]
-        best_rows.append((qi, kind, oof[top[0]], min(margin, 4.0), top[2], top[3], extras, True))
+        best_rows.append((qi, kind, oof[top[0]], min(margin, 4.0), top[2], top[3], extras, True, top[5]))
     have = [b for b in best_rows if b[7]]
 
     def quoted(b, p_extra: float) -> list[int]:
@@ -135,17 +135,20 @@ def fit(rows, labels, groups, instances, precision: float, seed: int = 0) -> dic
     Z = np.array([[b[2], b[3]] for b in have])
     Y = np.array([int(b[4] or any(quoted(b, extra_threshold))) for b in have])
     cal = LogisticRegression(C=1.0, max_iter=2000).fit(Z, Y)
-    conf = cal.predict_proba(Z)[:, 1]
 
-    # the lowest threshold whose answers are right at the stated precision
-    order = np.argsort(-conf)
-    prec = np.cumsum(Y[order]) / np.arange(1, len(order) + 1)
+    # the gate: that the replies answer at all — the best sentence comes from the question's own passage
+    G = np.array([b[8] for b in have])
+    gate = LogisticRegression(C=1.0, max_iter=2000).fit(Z, G)
+    gated = gate.predict_proba(Z)[:, 1]
+    # the lowest gate threshold whose answers come from the answering passage at the stated precision
+    order = np.argsort(-gated)
+    prec = np.cumsum(G[order]) / np.arange(1, len(order) + 1)
     ok_idx = np.where(prec >= precision)[0]
-    threshold = float(conf[order][ok_idx.max()]) if len(ok_idx) else 0.99
-    answered = conf >= threshold
+    threshold = float(gated[order][ok_idx.max()]) if len(ok_idx) else 0.99
+    answered = gated >= threshold
 
-    answerable = [(b, c) for b, c in zip(have, conf) if b[1] == "answerable"]
-    unanswerable = [(b, c) for b, c in zip(have, conf) if b[1] == "unanswerable"]
+    answerable = [(b, c) for b, c in zip(have, gated) if b[1] == "answerable"]
+    unanswerable = [(b, c) for b, c in zip(have, gated) if b[1] == "unanswerable"]
     loose = {id(b): y for b, y in zip(have, Y)}
     n_ans = sum(1 for b in best_rows if b[1] == "answerable")
     n_un = sum(1 for b in best_rows if b[1] == "unanswerable")
@@ -153,6 +156,7 @@ def fit(rows, labels, groups, instances, precision: float, seed: int = 0) -> dic
         "questions": n_ans,
         "sentence_rows": int(len(labels)),
         "answered_share_of_answerable": round(sum(c >= threshold for _, c in answerable) / n_ans, 4),
+        "answering_passage_when_answered": round(float(np.mean(G[answered])), 4),
         "right_when_answered": round(float(np.mean(Y[answered])), 4),
         "answer_contains_gold_share_of_answerable": round(sum(loose[id(b)] for b, c in answerable if c >= threshold) / n_ans, 4),
         "top_sentence_contains_answer": round(float(np.mean([b[4] for b, _ in answerable])) * len(answerable) / n_ans, 4),
@@ -167,6 +171,7 @@ def fit(rows, labels, groups, instances, precision: float, seed: int = 0) -> dic
         "coef": ranker.coef_[0].round(6).tolist(),
         "intercept": round(float(ranker.intercept_[0]), 6),
         "calibration": {"a": round(float(cal.coef_[0][0]), 6), "b": round(float(cal.coef_[0][1]), 6), "c": round(float(cal.intercept_[0]), 6)},
+        "gate": {"a": round(float(gate.coef_[0][0]), 6), "b": round(float(gate.coef_[0][1]), 6), "c": round(float(gate.intercept_[0]), 6)},
         "threshold": round(threshold, 4),
         "extra_threshold": extra_threshold,
         "target_precision": precision,
@@ -178,7 +183,7 @@ def fit(rows, labels, groups, instances, precision: float, seed: int = 0) -> dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--precision", type=float, default=0.8, help="precision the answer threshold is set for (default 0.8)")
+    parser.add_argument("--precision", type=float, default=0.9, help="precision the answerability gate is set for: answered questions whose evidence comes from the passage that answers them (default 0.9)")
     parser.add_argument("--limit", type=int, help="only the first N trial questions (for a quick look)")
     parser.add_argument("--index", default=str(REPO / "index"), help="index directory; the trial index is cached under it")
     parser.add_argument("--out", default=str(OUT), help="where to write the model JSON")

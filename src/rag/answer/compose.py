@@ -22,9 +22,10 @@ from rag.query import QueryInfo, with_typo_alternatives
 from rag.text import normalize, sentences, squash
 from rag.types import Answer, Chunk, Citation, Hit, Item
 
+ISSUER_WEIGHT = 0.5  # a question word naming the replies' author, as context credit counts
 MAX_SENTENCES = 3  # quotes in a factoid answer: the best sentence and up to two that support it
 MAX_MULTI = 5  # "which replies …": one sentence from each, up to this many
-SPAN_REQUIRED = ("number", "date", "rank", "phone", "person")  # "how many" needs a number, "who" a name
+SPAN_REQUIRED = ("number", "date", "rank", "phone", "duration")  # "how many" needs a number, "when" a date
 
 REFUSAL = {
     "zh": "这些答复中没有找到能回答这个问题的内容。以下是最接近的段落，供核查。",
@@ -66,6 +67,7 @@ class Composer:
         self._contexts: dict[str, str] = {}
         self._labels: dict[str, set[str]] = {}
         self._outside: dict[str, list[tuple[int, int]]] = {}
+        self._issuers: frozenset[str] | None = None
 
     @property
     def model(self) -> AnswerModel:
@@ -83,6 +85,29 @@ class Composer:
             parts = [d.title, d.addressee or "", d.proposal_title or "", d.session or ""]
             self._contexts[doc_id] = normalize(" ".join(parts))
         return self._contexts[doc_id]
+
+    def issuer_as_context(self, info: QueryInfo) -> QueryInfo:
+        """The replies' own author (上海市科学技术委员会, 市科委) is the context of every sentence: a
+        question's mention of it weighs as context does, not as content ("When was the Commission
+        founded?" is not answered by any dated sentence that names 市科委)."""
+        issuers = self._issuer_forms()
+        if not issuers:
+            return info
+        concepts = tuple(replace(g, weight=g.weight * ISSUER_WEIGHT) if any(t in issuers for t, _ in g.alternatives) else g for g in info.concepts)
+        return replace(info, concepts=concepts)
+
+    def _issuer_forms(self) -> frozenset[str]:
+        if self._issuers is None:
+            from rag.query import synonyms
+
+            forms = {normalize(d.issuer) for d in self.index.documents if d.issuer}
+            rows = [{normalize(w) for w in [k, *alts]} for k, alts in synonyms().items()]
+            for _ in range(2):  # 上海市科学技术委员会 → 市科学技术委员会 → 市科委 → 科委, 我委 (but not 上海: too short a part)
+                for row in rows:
+                    if any(w in forms or (len(w) >= 4 and any(w in f for f in forms)) for w in row):
+                        forms |= row
+            self._issuers = frozenset(forms)
+        return self._issuers
 
     def _outside_body(self, doc_id: str) -> list[tuple[int, int]]:
         """Spans of the reply's header and footer lines (document offsets): never a fact's evidence."""
@@ -128,11 +153,22 @@ class Composer:
         if info.years and info.intent.kind != YESNO:  # a yes/no question about a year is settled by the year said
             if s.features.get("year_conflict") or not any(y in s.text or y in s.before for y in info.years):
                 return False  # another year's figure, or a figure of no stated year, does not answer for that year
+        if info.intent.qtype == "number" and info.head and not any(h in s.text or h in s.before for h in info.head[:2] if len(h) >= 2):
+            return False  # a count of something else: "外资银行的数量" is not answered by 453 家 R&D centres
+        if info.intent.qtype == "person" and info.intent.person_role and not s.typed:
+            return False  # "who heads it" wants a person's name; plain "who" may be a body or a group
         return not (info.intent.qtype in SPAN_REQUIRED and not s.typed)
 
+    def _runner(self, scored: list[Scored], best: Scored) -> float | None:
+        return next((s.logit for s in scored if s is not best and squash(s.text) != squash(best.text)), None)
+
     def confidence(self, scored: list[Scored], best: Scored) -> float:
-        runner = next((s.logit for s in scored if s is not best and squash(s.text) != squash(best.text)), None)
-        return self.model.confidence(best.logit, runner)
+        """Probability that an answer quoting this sentence is right."""
+        return self.model.confidence(best.logit, self._runner(scored, best))
+
+    def answerable(self, scored: list[Scored], best: Scored) -> float:
+        """Probability that the replies answer the question, when this sentence is the best evidence."""
+        return self.model.answerable(best.logit, self._runner(scored, best))
 
     # -- composing ----------------------------------------------------------------------------------
     def compose(self, info: QueryInfo, hits: list[Hit], channels: tuple[str, ...], notices=(), scoped: bool = False) -> Answer:
@@ -141,6 +177,7 @@ class Composer:
             return Answer(**base, found=False, answer=NOT_A_QUESTION[info.lang], citations=())
         if hits:
             info = with_typo_alternatives(info, hits[0].chunk.text)
+        info = self.issuer_as_context(info)
         kind = info.intent.kind
         if kind == METADATA:
             found = metadata.answer(self, info, hits, scoped)
@@ -163,17 +200,19 @@ class Composer:
         return Answer(**base, **found)
 
     def best(self, info: QueryInfo, scored: list[Scored]) -> tuple[Scored | None, float]:
-        """The best sentence that can answer and the confidence that it does."""
+        """The best sentence that can answer, and how likely the replies answer the question (the gate,
+        to compare with the model's threshold)."""
         best = next((s for s in scored if self.eligible(s, info)), None)
         if best is None:
             return None, 0.0
-        return best, self.confidence(scored, best)
+        return best, self.answerable(scored, best)
 
     def factoid(self, info: QueryInfo, scored: list[Scored]) -> dict | None:
         """The best sentence, and up to two more that support it, when the model is confident enough."""
-        best, conf = self.best(info, scored)
-        if best is None or conf < self.model.threshold:
+        best, gate = self.best(info, scored)
+        if best is None or gate < self.model.threshold:
             return None
+        conf = self.confidence(scored, best)
         chosen = [best]
         if info.intent.several:
             # one quote from each reply that says it, as fully as the best one does: passage ranks

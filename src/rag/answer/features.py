@@ -27,7 +27,7 @@ FEATURES = (
 # Computed over all candidates of one question: how far a sentence is from the best candidate
 RELATIVE = ("cov_sent", "cov_near", "cov_rest")
 ALL_FEATURES = FEATURES + tuple(f"{name}_gap" for name in RELATIVE)
-MEASURED = ("number", "date", "rank")
+MEASURED = ("number", "date", "rank", "duration")
 BIGRAM_CREDIT = 0.4  # a word not found whole, but its character pairs are (产业区 ~ 产业先导区)
 LOCAL_WINDOW = 20  # characters each side of a number, date or rank whose words must cover the question
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")

@@ -49,11 +49,12 @@ def _re(pattern: str) -> re.Pattern:
 _TYPES = [
     ("phone", _re(r"电话|联系方式|\bphone\b|telephone")),
     ("rank", _re(r"排名|名次|排第|位列|第几位|第几名|\brank(?:ed|ing)?\b|\bplace[sd]? (?:in|on)\b|what position")),
-    ("date", _re(r"哪一年|哪年|何年|何时|什么时候|哪一天|哪天|日期|几月|哪个月|什么时间|\bwhen\b|what year|which year|what date|what day|what month|which month|month and year|since when|\bdated\b|\bdate of\b")),
+    ("duration", _re(r"多久|多长时间|多长的时间|多少年(?!前)|(?<!哪)几年(?!前)|how long|for how many years|how many years")),
+    ("date", _re(r"哪一年|哪几年|哪年|何年|何时|什么时候|哪一天|哪天|日期|几月|哪个月|什么时间|\bwhen\b|what year|which year|what date|what day|what month|which month|month and year|since when|\bdated\b|\bdate of\b")),
     ("name", _re(r"叫什么|什么名字|名称是什么|名字是什么|称为什么|全称|what is the name|what's the name|what is it called|what was it called|called what|\bfull name\b|\btitle of\b")),
-    ("number", _re(r"多少|(?<!哪)几[个家项所位次批种名条座类倍号]|第几号|编号|号码|数量|比重|比例|占比|百分之|金额|规模|总额|总量|多大|多高|多长|多久|how many|how much|what share|what percentage|what proportion|what fraction|number of|what percent|what amount|how large|how big|how long|what number|\btotal\b|\bbudget\b|\bamount\b|预算")),
+    ("number", _re(r"多少|(?<!哪)几[个家项所位次批种名条座类倍号]|第几号|编号|号码|数量|比重|比例|占比|百分之|金额|规模|总额|总量|多大|多高|多长|多久|how many|how much|what share|what percentage|what proportion|what fraction|number of|what percent|what amount|how large|how big|what number|\bcount of\b|\btotal\b|\bbudget\b|\bamount\b|预算")),
     ("person", _re(r"谁|哪位|哪几位|姓名|联系人|\bwho\b|\bwhom\b|\bwhose\b|contact person|name of|addressed to")),
-    ("place", _re(r"哪里|哪儿|在哪(?![次个些一位年天家所])|何地|哪些地[区方]|哪个地[区方]|哪些国家|哪个国家|哪[个些]省|哪[个些]城市|哪个区|哪个新城|哪些新城|什么地方|地址|位于|\bwhere\b|which district|which new town|which city|which province|address|located")),
+    ("place", _re(r"哪里|哪儿|在哪(?![次个些一位年天家所])|何地|哪些地[区方]|哪个地[区方]|哪些国家|哪个国家|哪[个些]省|哪[个些]城市|哪个区|什么地方|地址|位于|\bwhere\b|which district|which city|which province|address|located")),
     ("org", _re(r"哪个单位|哪些单位|哪[一两二三四五六七八九十几]?家|哪个机构|哪些机构|什么机构|哪所|哪些高校|哪个部门|哪些部门|哪些企业|哪个企业|哪个实验室|哪些实验室|哪个组织|which organi[sz]ation|which institution|which compan|which universit|which lab|which department|which agenc|which enterprise|which bod(?:y|ies)|what organi[sz]ation|what institution")),
 ]
 # "Who heads …": a person's name answers, a body does not.
@@ -101,13 +102,13 @@ _LIST = _re(
     r"what (?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts|things|work|progress|achievements|mechanisms|support|approaches|practices|recommendations|suggestions|ways)|(?:what|which) (?:two|three|four|five|six|several|main|key|major) |which (?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts)|what (?:has|have|did) .{0,60}\b(?:done|taken|achieved|carried out|implemented)|\blist\b|in what ways|what (?:are|were) the (?:main |key |major )?(?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts|points|elements)|how (?:is|are|does|do|did|will|has|have|can) .{0,60}\b(?:support|promot|strengthen|improv|encourag|build|develop|advanc|foster|boost|deepen|expand|respond|address|tackl|handl|implement)"
 )
 # "Which companies / what documents …": a plural noun after which/what asks for several things
-_PLURAL_WH = re.compile(r"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could)\b)[a-z-]+\s+){0,5}?([a-z-]{3,}s)\b", re.I)
+_PLURAL_WH = re.compile(r"\b(?:which|what)\s+(?:(?:are|were)\s+the\s+)?(?:(?!(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could)\b)[a-z-]+\s+){0,5}?([a-z-]{3,}s)\b", re.I)
 _NOT_PLURAL = {"is", "was", "has", "does", "this", "its", "thus", "status", "campus", "focus", "process", "access", "business", "progress", "address", "across", "plus", "bonus", "basis", "analysis", "us", "yes", "news", "less", "unless", "series", "species", "means", "whereas", "always", "perhaps"}
 _PAST = _re(r"已经|已(?:有|在|经)|取得|采取了|做了|开展了|(?:already|so far|to date)|has been (?:done|taken)|have been (?:done|taken)|\bwhat (?:has|have|did) (?:\w+ ){0,5}(?:done|taken|achieved|made)")
 _YESNO = _re(r"是否|有没有|是不是|能否|可否|会不会|有无|(?:吗|(?<![什怎那这多])么)\s*[？?]?\s*$|^(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|shall)\b")
 _COMPARE = _re(
     r"(?P<a>[^，,。？?]{1,30}?)(?:和|与|跟|还是|或)(?P<b>[^，,。？?]{1,30}?)(?:相比)?[，,]?(?:哪个|哪一个|哪项|谁|哪些|哪一份|哪份)[^，,。？?]{0,12}?(?:更|比较)?(?:多|少|大|小|高|低|早|晚|快|慢|强|领先)|"
-    r"(?P<c>[^，,。？?]{1,30}?)比(?P<d>[^，,。？?]{1,30}?)(?:更)?(?:多|少|大|小|高|低|早|晚)(?:吗|么|多少)?|"
+    r"(?P<c>[^，,。？?]{1,30}?)比(?![重例率较如])(?P<d>[^，,。？?]{1,30}?)(?:更)?(?:多|少|大|小|高|低|早|晚)(?:吗|么|多少)?|"
     r"which (?:is|was|are|were|has|had) (?:larger|bigger|higher|greater|more|fewer|smaller|lower|earlier|later|first)[^?]*?[,:]? (?P<e>[^,?]+?) or (?P<f>[^,?]+?)\s*\??$|"
     r"(?:more|fewer|larger|greater|higher|lower|smaller) (?:\w+ ){0,4}than"
 )
@@ -172,7 +173,7 @@ def _parts(text: str) -> tuple[tuple[str, str | None, str], ...]:
     out = []
     for piece in _PART_SPLIT.split(text):
         types = span_types(piece) if piece and piece.strip() else ()
-        if types and types[0] in ("number", "date", "rank", "person", "phone", "place", "org"):
+        if types and types[0] in ("number", "date", "rank", "duration", "person", "phone", "place", "org"):
             out.append((types[0], unit_class(piece) if types[0] == "number" else None, piece.strip()))
     return tuple(out) if len(out) >= 2 else ()
 
@@ -224,14 +225,16 @@ def classify(text: str) -> Intent:
         return Intent(METADATA, **{**common, "qtype": kind_qtype, "qtypes": (kind_qtype,) if kind_qtype else ()}, field=field, fields=fields)
     m = _COMPARE.search(text)
     if m and (qtype in ("number", "date", "rank", None) or re.search(r"哪个|哪一个|which", text, re.I)):
+        if qtype is None:  # "哪个更多" compares figures; "哪一份更早", "which came first" compares dates
+            common["qtype"] = "date" if re.search(r"早|晚|先|earlier|later|first", text, re.I) else "number"
         return Intent(COMPARE, **common, options=_options(m))
     future = bool(_PLAN.search(text))
     if _YESNO.search(text) and not re.search(r"^(?:how|what|which|who|when|where|why)\b", text.strip(), re.I):
         return Intent(YESNO, **common, future=future)
     if _SUMMARY.search(text):
         return Intent(SUMMARY, **common, future=future)
-    if future and not (qtype in ("number", "date", "person", "rank", "phone") and not _LIST.search(text)) and not common["past"]:
+    if future and not (qtype in ("number", "date", "duration", "person", "rank", "phone") and not _LIST.search(text)) and not common["past"]:
         return Intent(PLAN, **common, future=True)
-    if (_LIST.search(text) or _plural_which(text)) and qtype not in ("number", "date", "rank", "phone"):
+    if (_LIST.search(text) or _plural_which(text)) and qtype not in ("number", "date", "rank", "duration", "phone"):
         return Intent(LIST, **common)
     return Intent(FACTOID, **common, future=future)

@@ -109,14 +109,14 @@ def target_document(composer, info, hits, scoped: bool) -> tuple[str | None, obj
         return index.documents[0].doc_id, None
     if not info.concepts:
         return None, None
-    scored = composer.score_sentences(info, hits)
-    best, conf = composer.best(info, scored)
-    if best is not None and conf >= composer.model.threshold:
-        return best.chunk.doc_id, best
-    # "which reply answers the proposal on …": the proposal's own title and the reply's header
+    # "the reply to the proposal on …": the proposal's own title and the reply's header, when decisive
     by_title = sorted(((weighted(info.concepts, coverage(info.concepts, composer.reply_context(d.doc_id))), d.doc_id) for d in index.documents), reverse=True)
     if by_title and by_title[0][0] >= TITLE_COVERAGE and (len(by_title) == 1 or by_title[1][0] < by_title[0][0]):
         return by_title[0][1], None
+    scored = composer.score_sentences(info, hits)
+    best, gate = composer.best(info, scored)
+    if best is not None and gate >= composer.model.threshold:
+        return best.chunk.doc_id, best
     return None, None
 
 

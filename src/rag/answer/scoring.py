@@ -3,10 +3,12 @@ CMRC 2018 trial set by scripts/fit_answer_model.py and shipped as JSON (no pickl
 
 Two parts:
 - the sentence model ranks candidate sentences: its logit says how likely a sentence holds the answer;
-- the calibration maps the best sentence's logit (and its margin over the runner-up) to the
-  probability that the answer is right, measured on the trial questions asked against their own
-  passages and against the passages of other articles (SQuAD 2.0's unanswerable pairs). An answer is
-  given when that confidence reaches the threshold fitted for a stated precision.
+- two calibrations map the best sentence's logit (and its margin over the runner-up) to
+  probabilities, measured on the trial questions asked against their own passages and against the
+  passages of other articles (SQuAD 2.0's unanswerable pairs): the gate, that the replies answer the
+  question at all (the best sentence comes from the question's own passage), and the confidence,
+  that the answer's quotes hold the answer. An answer is given when the gate reaches the threshold
+  fitted for a stated precision; its confidence is reported with it.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ class AnswerModel:
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
-    calibration: tuple[float, float, float]  # a·logit + b·margin + c
-    threshold: float  # confidence needed to answer
+    calibration: tuple[float, float, float]  # confidence: a·logit + b·margin + c
+    gate: tuple[float, float, float]  # answerability: a·logit + b·margin + c
+    threshold: float  # answerability needed to answer
     extra_threshold: float  # sentence probability needed to quote a supporting sentence
     meta: dict
 
@@ -45,12 +48,19 @@ class AnswerModel:
         rows = add_relative(rows)
         return ((rows - self.mean) / self.scale) @ self.coef + self.intercept
 
-    def confidence(self, best: float, runner_up: float | None) -> float:
-        """Probability that an answer from the best sentence is right."""
+    @staticmethod
+    def _calibrated(params, best: float, runner_up: float | None) -> float:
         margin = best - runner_up if runner_up is not None else 4.0
-        a, b, c = self.calibration
-        z = a * best + b * min(margin, 4.0) + c
-        return 1.0 / (1.0 + math.exp(-z))
+        a, b, c = params
+        return 1.0 / (1.0 + math.exp(-(a * best + b * min(margin, 4.0) + c)))
+
+    def confidence(self, best: float, runner_up: float | None) -> float:
+        """Probability that an answer from the best sentence is right (its quotes hold the answer)."""
+        return self._calibrated(self.calibration, best, runner_up)
+
+    def answerable(self, best: float, runner_up: float | None) -> float:
+        """Probability that the replies answer the question at all."""
+        return self._calibrated(self.gate, best, runner_up)
 
     @staticmethod
     def probability(logit: float) -> float:
@@ -65,18 +75,21 @@ class AnswerModel:
                 f"the answer model in {MODEL_FILE} was fitted on other features (missing: {', '.join(missing) or 'none'}); "
                 "run `python scripts/fit_answer_model.py` to refit it"
             )
-        cal = d["calibration"]
+        cal, gate = d["calibration"], d.get("gate", d["calibration"])
         return cls(
             names, np.array(d["mean"], dtype=float), np.array(d["scale"], dtype=float), np.array(d["coef"], dtype=float),
-            float(d["intercept"]), (float(cal["a"]), float(cal["b"]), float(cal["c"])), float(d["threshold"]),
-            float(d["extra_threshold"]), {k: v for k, v in d.items() if k not in {"features", "mean", "scale", "coef", "intercept", "calibration"}},
+            float(d["intercept"]), (float(cal["a"]), float(cal["b"]), float(cal["c"])), (float(gate["a"]), float(gate["b"]), float(gate["c"])),
+            float(d["threshold"]), float(d["extra_threshold"]),
+            {k: v for k, v in d.items() if k not in {"features", "mean", "scale", "coef", "intercept", "calibration", "gate"}},
         )
 
     def to_dict(self) -> dict:
         a, b, c = self.calibration
+        ga, gb, gc = self.gate
         return {
             "features": list(self.features), "mean": self.mean.round(6).tolist(), "scale": self.scale.round(6).tolist(),
             "coef": self.coef.round(6).tolist(), "intercept": round(self.intercept, 6), "calibration": {"a": a, "b": b, "c": c},
+            "gate": {"a": ga, "b": gb, "c": gc},
             "threshold": self.threshold, "extra_threshold": self.extra_threshold, **self.meta,
         }
 
@@ -95,4 +108,4 @@ def neutral_model() -> AnswerModel:
     coef = np.zeros(n)
     for name, w in (("cov_sent", 4.0), ("cov_near", 2.0), ("missing_max", -4.0), ("entity_missing", -3.0), ("typed", 1.0)):
         coef[ALL_FEATURES.index(name)] = w
-    return AnswerModel(ALL_FEATURES, np.zeros(n), np.ones(n), coef, -3.0, (1.0, 0.0, 0.0), 0.5, 0.5, {})
+    return AnswerModel(ALL_FEATURES, np.zeros(n), np.ones(n), coef, -3.0, (1.0, 0.0, 0.0), (1.0, 0.0, 0.0), 0.5, 0.5, {})

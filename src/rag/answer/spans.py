@@ -10,10 +10,16 @@ from rag.parse import CONTACT_NAME
 _NUM = r"\d+(?:[.,]\d+)*"
 _COUNT = "家项个所位名批种条座台套支篇件人次场届"
 _ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
-_UNITS = rf"(?:%|‰|[{_COUNT}]|亿元|万元|元|倍|平方米|公里|米|吨)"
+_UNITS = rf"(?:%|％|‰|[{_COUNT}]|亿元|万元|元|倍|平方米|公里|米|吨)"
 _NOT_DATE = r"(?!\s*[年月日/]|\d)"  # not a date part, not the numerator of 1/3
+_TIME_UNITS = r"(?:年|个月|月|周|星期|天|日|小时|分钟|秒|世纪|年代)"
+_SPAN_NUM = rf"(?:{_NUM}|[{_ZH_NUMERAL}]+)"
 SPAN_PATTERNS = {
+    "duration": [
+        rf"(?:约|近|超过|长达|至少)?\s*{_SPAN_NUM}\s*(?:[-—–到至~]\s*{_SPAN_NUM}\s*)?(?:多)?\s*{_TIME_UNITS}(?:左右|以上)?",
+    ],
     "number": [
+        rf"(?:约|近|超过|超|逾)?\s*{_NUM}\s*[-—–~]\s*{_NUM}\s*{_UNITS}",  # 27-30％
         rf"(?:约|近|超过|超|逾)?\s*{_NUM}\s*(?:余|多)?\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*{_UNITS}",
         rf"(?!一[{_COUNT}])[{_ZH_NUMERAL}]+\s*(?:余|多)?\s*{_UNITS}",  # 六次, 三大 (but 一批 is "a batch")
         r"\d+\s*/\s*\d+",
@@ -24,6 +30,8 @@ SPAN_PATTERNS = {
     "rank": [rf"第\s*{_NUM}\s*[位名]", r"第[一二三四五六七八九十]+[位名]", r"全国第[一二三四五六七八九十]+|第[一二三四五六七八九十]"],
     "date": [
         r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日",
+        rf"(?:公元前?)?\s*{_SPAN_NUM}\s*世纪\s*(?:{_SPAN_NUM}\s*年代|[初中末]期?|上半叶|下半叶)?",  # 20 世纪 90 年代
+        rf"{_SPAN_NUM}\s*(?:万|亿)?\s*年前",
         r"\d{4}\s*年\s*\d{1,2}\s*月",
         r"\d{4}\s*[-—–至到]\s*\d{4}\s*年",
         r"\d{4}\s*年",
@@ -36,11 +44,13 @@ NAME_ENDINGS = {
     "org": re.compile(r"大学|学院|研究院|研究所|实验室|创新中心|中心|公司|集团|委员会|办公厅|政府|联盟|交易所|医院|科委|科创办|军队|队|党|协会|银行"),
     "place": re.compile(r"新城|新区|区|县|镇|走廊"),
 }
+# Verbs a name does not start with: 已落户东湖新城 → 东湖新城
+_NAME_VERBS = frozenset("落户 位于 建设 设立 成立 创建 进入 入驻 注册 打造 建成 组建 支持 推动 依托 联合 发布 开展 成为 包括 聚焦 围绕 拥有 集聚 引进 布局 实施 启动 加快 推进 建立 形成 突破".split())
 _NAME_STOP = set("的、与和及在为是对由以从向将把被等也并或同跟给于其之如即共已均还又再所各每该此这那有到至经自沪，,。；;：:（）()“”《》「」 \n")
 SPAN_PATTERNS["name"] = [r"(?<=“)[^“”]{1,24}(?=”)", r"(?<=《)[^《》]{1,40}(?=》)"]
 _SPAN_RES = {k: [re.compile(p) for p in v] for k, v in SPAN_PATTERNS.items()}
 _UNIT_OF_SPAN = [
-    ("percent", re.compile(r"[%‰]|\d+\s*/\s*\d+")),
+    ("percent", re.compile(r"[%％‰]|\d+\s*/\s*\d+")),
     ("money", re.compile(r"元")),
     ("serial", re.compile(r"第\s*\d+\s*号")),
     ("count", re.compile(rf"[{_COUNT}]")),
@@ -106,7 +116,7 @@ def head_spans(text: str, head: tuple[str, ...], longest: int = 16) -> list[tupl
                 found.append((min(rank, 1), *title))
                 continue
             s = m.start()
-            while s > 0 and m.end() - s < longest and text[s - 1] not in _NAME_STOP and "\u4e00" <= text[s - 1] <= "\u9fff":
+            while s > 0 and m.end() - s < longest and text[s - 1] not in _NAME_STOP and "\u4e00" <= text[s - 1] <= "\u9fff" and text[s - 2:s] not in _NAME_VERBS:
                 s -= 1
             if s < m.start() or len(h) >= 4:  # a noun of four or more characters is a name itself (探索者计划)
                 found.append((min(rank, 1), s, m.end()))
@@ -144,7 +154,7 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
             if m.end() <= m.start():
                 continue
             # "15 项", "1.6 万项": read the measure word that follows a bare number
-            follow = re.match(rf"\s*(?:余|多)?\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*([{_COUNT}元%‰])", text[m.end():])
+            follow = re.match(rf"\s*(?:余|多)?\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*([{_COUNT}元%％‰])", text[m.end():])
             with_unit = m.group(0) + (follow.group(1) if follow else "")
             if qtype == "number" and unit and _span_unit(with_unit) not in (unit, None):
                 continue  # "多少亿元" is not answered by "4.2%"
@@ -166,7 +176,7 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
     found = [f for f in found if not any(g[1] <= f[1] and f[2] <= g[2] and g[2] - g[1] > f[2] - f[1] and g[0] <= f[0] + 1 for g in found)]
     if accept is not None:
         found = [f for f in found if accept(f[1], f[2])]
-    return _nearest(found, anchors, text, head if qtype in ("number", "date", "rank") else ())
+    return _nearest(found, anchors, text, head if qtype in ("number", "date", "rank", "duration") else ())
 
 
 def _ending_names(text: str, endings: re.Pattern, longest: int = 14) -> list[tuple[int, int]]:
@@ -175,7 +185,7 @@ def _ending_names(text: str, endings: re.Pattern, longest: int = 14) -> list[tup
     spans = []
     for m in endings.finditer(text):
         s = m.start()
-        while s > 0 and m.end() - s < longest and text[s - 1] not in _NAME_STOP and "\u4e00" <= text[s - 1] <= "\u9fff":
+        while s > 0 and m.end() - s < longest and text[s - 1] not in _NAME_STOP and "\u4e00" <= text[s - 1] <= "\u9fff" and text[s - 2:s] not in _NAME_VERBS:
             s -= 1
         if s < m.start():
             spans.append((s, m.end()))

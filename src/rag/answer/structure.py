@@ -21,7 +21,7 @@ from rag.answer.features import coverage, weighted
 from rag.answer.intent import PLAN, SUMMARY
 from rag.answer.spans import head_spans
 from rag.answer.metadata import named_replies
-from rag.text import normalize
+from rag.text import normalize, squash
 from rag.types import Item
 
 _ZH = "一二三四五六七八九十"
@@ -337,6 +337,7 @@ class _Option:
     depth: int  # nesting of a structural list; in-sentence enumerations and sentences come last on ties
     items: list  # (start, end) in document offsets: the quoted leads
     conf: float | None  # the scorer's confidence in the best sentence inside the list, if any
+    gate: float = 0.0  # for a sentence: how likely the replies answer the question, by the scorer
     headed: bool = False  # items of the kind the question asks about: they end in its noun, or it follows them
     intro: tuple[int, int] | None = None  # a structural list's introducing text
     form: str = "list"  # list (structural), titles, quotes, run, clauses (inside a sentence) or sentence
@@ -372,9 +373,11 @@ def _options(composer, info, scored, eligible) -> list[_Option]:
             inside = [x for x in eligible if x.chunk.doc_id == doc_id and any(a <= x.start < b for a, b in e.items)]
             conf = composer.confidence(scored, inside[0]) if inside else None
             headed = bool(info.head) and sum(any(h in doc.text[a:b] for h in info.head) for a, b in e.leads) >= len(e.leads) - 1
-            out.append(_Option(doc_id, about, item_max, union, e.future, e.depth, list(e.leads), conf, headed, e.intro, "list"))
+            out.append(_Option(doc_id, about, item_max, union, e.future, e.depth, list(e.leads), conf, 0.0, headed, e.intro, "list"))
         for x in [x for x in eligible if x.chunk.doc_id == doc_id]:
             form, units = inline_units(x.text, x.features.anchors, info.head)
+            asked = squash(info.simplified or info.text)
+            units = [u for u in units if squash(x.text[u[0]:u[1]]) not in asked] if len(units) > 2 else units  # not “三个一批” itself
             if not units:
                 form, units = "sentence", [(0, len(x.text))]
             elif form == "run" and _headed(x.text, units, info.head):
@@ -395,7 +398,8 @@ def _options(composer, info, scored, eligible) -> list[_Option]:
                 continue
             depth = 99 if len(units) > 1 else 100
             out.append(_Option(doc_id, about, 0.0, union, _is_future(x, lists), depth, [(x.start + a, x.start + b) for a, b in units],
-                               composer.confidence(scored, x), len(units) > 1 and _headed(x.text, units, info.head) == 2, None, form))
+                               composer.confidence(scored, x), composer.answerable(scored, x),
+                               len(units) > 1 and _headed(x.text, units, info.head) == 2, None, form))
     return out
 
 
@@ -446,7 +450,7 @@ def _select(info, options: list[_Option], threshold: float) -> list[_Option]:
     """The options that may answer, from the most fitting tier."""
     # an enumeration passes on how much of the question its context and items hold; a lone sentence
     # as any sentence answer does, on the scorer's confidence
-    passing = [o for o in options if o.union >= LIST_MIN_COVERAGE and (o.form != "sentence" or (o.conf or 0.0) >= threshold)]
+    passing = [o for o in options if o.union >= LIST_MIN_COVERAGE and (o.form != "sentence" or o.gate >= threshold)]
     if info.intent.kind == PLAN and passing:
         # past work is no answer to what will be done; without anything about the future, sentences may say it
         future = [o for o in passing if o.future]

@@ -78,9 +78,10 @@ def answer(composer, info, scored) -> dict | None:
     """The answer dict for a yes/no or comparison question, or None to quote sentences instead."""
     if info.intent.kind == COMPARE:
         return _compare(composer, info, scored)
-    best, conf = composer.best(info, scored)
-    if best is None or conf < composer.model.threshold:
+    best, gate = composer.best(info, scored)
+    if best is None or gate < composer.model.threshold:
         return None
+    conf = composer.confidence(scored, best)
     decided = _decide(info, best)
     if decided is None:
         return None

@@ -1,0 +1,76 @@
+"""Answers end to end on the seed replies: the phrasings users try, traditional characters, a typo,
+off-topic and hostile input, lists and plans, fields of the reply."""
+
+import pytest
+
+HEADLINE = "沪科提复〔2023〕50号"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many foreign R&D centres are there?",
+        "How many foreign R&D centers exist in Shanghai?",
+        "How many foreign R&D centres are located in Shanghai?",
+        "Count of foreign R&D centres?",
+        "How many foreign-funded R&D centres have been set up so far?",
+        "How many foreign R&D centres does Shanghai have to date?",
+        "上海累计成立了多少家外资研发中心？",
+        "上海现在有多少家外资研发中心？",
+        "外资研发中心一共设立了多少家？",
+        "截至目前上海的外资研发中心数量是多少？",
+    ],
+)
+def test_the_headline_in_ten_phrasings(engine, question):
+    a = engine.ask(question)
+    assert a.found and a.key.replace(" ", "") == "453家" and a.citations[0].doc_number == HEADLINE
+
+
+def test_traditional_characters_get_the_simplified_answer(engine):
+    simplified, traditional = engine.ask("上海累计成立了多少家外资研发中心？"), engine.ask("上海累計成立了多少家外資研發中心？")
+    assert traditional.found and traditional.key == simplified.key and traditional.citations[0].quote == simplified.citations[0].quote
+
+
+def test_a_one_character_typo_in_a_word_the_top_passage_holds(engine):
+    a = engine.ask("上海累计成立了多少家外资研发中新？")  # 中新 for 中心
+    assert a.found and a.key.replace(" ", "") == "453家"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["hello", "test", "asdfgh qwerty zxcv 123", "' OR 1=1; DROP TABLE chunks; --", "Who is the director of the Commission?",
+     "How many people work at the Commission?", "上海有多少家医院？", "上海外资银行的数量是多少？"],
+)
+def test_questions_the_replies_do_not_answer_are_refused(engine, question):
+    a = engine.ask(question)
+    assert not a.found and not a.citations  # the nearest passages are listed (a.sources) when any word matches
+
+
+def test_a_plan_question_lists_the_items_of_the_section_about_the_future(engine):
+    a = engine.ask("马瑜代表的建议，市科委下一步打算怎么做？")
+    assert a.found and a.intent["kind"] == "plan" and len(a.items) == 3
+    assert [i.text[:2] for i in a.items] == ["一是", "二是", "三是"]
+    assert all(c.doc_number == "沪科建复〔2024〕31号" and "下一步" not in c.quote for c in a.citations)
+    assert all(i.text == a.citations[i.citation].quote for i in a.items)
+
+
+def test_a_list_question_lists_work_done_not_plans(engine):
+    a = engine.ask("上海在构建企业为主的科技创新体系方面采取了哪些举措？")
+    assert a.intent["kind"] == "list" and len(a.items) == 5 and a.items[0].text.startswith("一是积极支持企业")
+
+
+def test_fields_of_the_reply_come_from_its_header_and_footer(engine):
+    a = engine.ask("Whom should I contact about the reply to deputy Ma Yu's suggestion, and on what phone number?")
+    assert a.keys == ["葛梦然", "23112526"] and a.intent["kind"] == "metadata"
+    assert engine.ask("What is the contact person for the reply to Zhang Lei?").found is False  # 42号 names none
+
+
+def test_verdicts_only_when_the_evidence_decides(engine):
+    assert engine.ask("上海累计成立的外资研发中心是否已经超过400家？").verdict == "yes"
+    assert engine.ask("浦东“揭榜挂帅”公共服务平台的签约合同金额有没有超过1亿元？").verdict == "no"
+
+
+def test_every_answer_carries_a_confidence_and_its_intent(engine):
+    a = engine.ask("2022年上海研发经费占GDP比重是多少？")
+    assert a.found and 0.0 < a.confidence <= 1.0 and a.intent == {"kind": "factoid", "type": "number"}
+    assert a.to_dict()["confidence"] == round(a.confidence, 3)

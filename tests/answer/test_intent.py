@@ -1,0 +1,71 @@
+"""Intent classification, on questions from the public benchmarks and questions written for these
+tests about other subjects (never the gold sets)."""
+
+import pytest
+
+from rag.answer.intent import classify, is_question
+
+
+@pytest.mark.parametrize(
+    "question, kind, qtype",
+    [
+        ("波兰人队赢得过多少次奖杯？", "factoid", "number"),  # XQuAD
+        ("人们什么时候又开始对特斯拉感兴趣了？", "factoid", "date"),  # XQuAD
+        ("教师资格证的最长期限是多久？", "factoid", "duration"),  # XQuAD
+        ("谁是当时世界第二大石油生产国?", "factoid", "person"),  # XQuAD
+        ("How long did the drought last?", "factoid", "duration"),
+        ("In which month and year did the bridge open?", "factoid", "date"),
+        ("该市采取了哪些措施来减少空气污染？", "list", None),
+        ("What measures has the city taken to cut traffic?", "list", None),
+        ("Which museums did the mayor visit?", "list", None),  # a plural asks for several things
+        ("下一步学校打算如何改进课程？", "plan", None),
+        ("What will the council do next to reduce flooding?", "plan", None),
+        ("这座桥是否已经建成？", "yesno", None),
+        ("Is the museum open on Mondays?", "yesno", None),
+        ("北京和上海哪个人口更多？", "compare", "number"),
+        ("这份答复的联系人是谁？", "metadata", "person"),
+        ("When was the reply issued?", "metadata", "date"),
+        ("学校对这个建议的态度是什么？", "summary", None),
+    ],
+)
+def test_kinds_and_span_types(question, kind, qtype):
+    intent = classify(question)
+    assert (intent.kind, intent.qtype) == (kind, qtype)
+
+
+def test_a_date_is_about_the_reply_only_when_the_question_speaks_of_the_reply():
+    assert classify("When was the bridge built?").kind == "factoid"
+    assert classify("沪科建复〔2030〕9号是哪天印发的？").field == "date"
+    assert classify("沪科建复〔2030〕9号提到的试点是哪一年启动的？").kind == "factoid"  # a fact inside the reply
+
+
+def test_units_counters_and_roles():
+    assert classify("该省全社会研发经费支出总额是多少亿元？").unit == "money"
+    intent = classify("全市目前有多少家孵化器？")
+    assert (intent.unit, intent.counter) == ("count", "家")
+    assert classify("What share of exports went to Europe?").unit == "percent"
+    assert classify("Who is the president of the university?").person_role  # a body's name will not do
+    assert not classify("谁是当时世界第二大石油生产国?").person_role
+
+
+def test_two_part_questions_keep_both_parts_and_the_first_unit():
+    intent = classify("How many schools were built, and what share of them are rural?")
+    assert [p[0] for p in intent.parts] == ["number", "number"] and intent.unit == "count"
+    intent = classify("Whom should I contact, and on what phone number?")
+    assert intent.fields[:1] == ("contact",) and "phone" in intent.fields
+
+
+def test_stated_counts_and_past_work():
+    assert classify("哪两家医院参加了试点？").count == 2
+    assert classify("What two approaches does the plan describe?").count == 2
+    assert classify("该校已经取得了哪些进展？").past
+
+
+@pytest.mark.parametrize("text", ["hello", "test", "asdfgh qwerty", "揭榜挂帅", "' OR 1=1; --"])
+def test_greetings_tests_and_bare_terms_are_not_questions(text):
+    assert not is_question(text)
+
+
+@pytest.mark.parametrize("text", ["谁发明了电话？", "How many bridges cross the river", "列举该市的主要产业", "告诉我这座城市有多少人口"])
+def test_questions_and_requests_are(text):
+    assert is_question(text)

@@ -1,0 +1,48 @@
+"""Key spans, on sentences from CMRC 2018 and XQuAD and sentences written for these tests."""
+
+import pytest
+
+from rag.answer.spans import head_spans, key_span
+
+
+def span(qtype, text, **kw):
+    found = key_span(qtype, text, kw.pop("anchors", []), kw.pop("entities", {}), **kw)
+    return text[found[0]:found[1]] if found else None
+
+
+@pytest.mark.parametrize(
+    "qtype, text, expected",
+    [
+        ("date", "此法于19世纪60年代由索尔维公司实现现代化生产。", "19世纪60年代"),  # CMRC 2018
+        ("date", "霁虹桥也是哈尔滨20世纪20年代不多见的以汉语命名的建筑。", "20世纪20年代"),  # CMRC 2018
+        ("duration", "找到石油和开发新油田通常需要 五到十年 才能进入量产。", "五到十年"),  # XQuAD
+        ("duration", "教师资格证一般为期三年，但是也可以获得长达 十年 的证书。", "三年"),
+        ("number", "Energiprojekt蒸汽机的效率在高压发动机上达到约 27-30％ 。", "约 27-30％"),  # XQuAD, full-width %
+        ("number", "他们还夺得了 1946 年的全国冠军以及两次世界冠军。", "两次"),  # XQuAD
+    ],
+)
+def test_typed_spans(qtype, text, expected):
+    assert span(qtype, text, counter="次" if "次" in expected else None) == expected
+
+
+def test_a_number_beside_the_noun_it_counts():
+    text = "全市共有国家级孵化器约20家，占比1/5，市级孵化器超过300家。"
+    assert span("number", text, unit="count", head=("市级孵化器", "孵化器")) == "超过300家"
+    assert span("number", text, unit="count", head=("国家级孵化器", "孵化器")) == "约20家"
+
+
+def test_a_figure_after_another_year_is_that_years():
+    text = "该校在全国排名中从2019年的第8位升至第4位。"
+    assert span("rank", text, years=("2023",)) == "第4位"
+
+
+def test_names_ending_in_the_noun_asked_about():
+    text = "新设立的健康集团已落户东湖新城，研究院在西山新城注册成立。"
+    assert [text[a:b] for _, a, b in head_spans(text, ("新城",))] == ["东湖新城", "西山新城"]
+    titles = "根据《江城市促进大型仪器共享规定》有关要求，开展共享服务。"
+    assert span(None, titles, head=("规定",)) == "江城市促进大型仪器共享规定"
+
+
+def test_a_name_the_question_gives_is_not_its_answer():
+    text = "东湖实验室与西山实验室、南岭大学等开展合作。"
+    assert span("org", text, head=("实验室",), given=frozenset({"东湖实验室"})) == "西山实验室"

@@ -139,8 +139,12 @@ def analyze(text: str, translator=None, lexicon=None, names: frozenset[str] = fr
     translated = False
     if translator is not None and re.search(r"[A-Za-z]{2,}", body):
         latin = re.sub(rf"[{CJK}]+", " ", body)
+        # a one-character gloss (start → 创) matches inside unrelated words (创新): only when there is no other
         seen = {g.alternatives for g in groups}
         for g in translator.translate(latin):
+            longer = tuple(a for a in g.alternatives if a[0].isascii() or len(a[0]) > 1)
+            if longer and len(longer) < len(g.alternatives):
+                g = replace(g, alternatives=longer)
             if g.alternatives not in seen:
                 groups.append(g)
                 if not g.backoff and not (intent.kind in _FORM_KINDS and _only_form(g.source)):
@@ -240,7 +244,8 @@ def head_noun(text: str, lang: str, groups, translator=None) -> tuple[str, ...]:
         joined = re.findall(r"([a-z-]+)\s+and\s+" + re.escape(m.group(1).split()[-1]), m.group(1), re.I)
         wanted |= {w.lower() for w in joined}
         ranked = sorted((g for g in groups if g.source and not g.backoff and set(g.source.split()) & wanted and set(g.source.split()) <= set(said)), key=lambda g: -len(g.source))
-        others = {alt for g in groups if g not in ranked for alt, _ in g.alternatives if len(alt) >= 4}  # names of other concepts
+        # names of the question's other concepts (临港实验室 in "which lab does Lingang Laboratory …") are not the head
+        others = {alt for g in groups if g.source and not set(g.source.split()) <= set(said) for alt, _ in g.alternatives if len(alt) >= 4}
         heads = [alt for g in ranked for alt, _ in g.alternatives[:6] if not alt.isascii() and alt not in others]
         suffix = [h[-1] for h in heads[:1] if h[-1] in _NOUN_SUFFIX]
     heads = [h for h in heads if h not in _GENERIC_HEADS and len(h) >= 2] + suffix

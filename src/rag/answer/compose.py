@@ -229,7 +229,7 @@ class Composer:
                     break
                 if s is best or not self.eligible(s, info) or any(squash(c.text) == squash(s.text) for c in chosen):
                     continue
-                chosen.append(s)
+                chosen.append(replace(s, span=None))  # supporting evidence: quoted, not marked as the answer
         chosen = self._parts(info, chosen, scored)
         return self.quoted(chosen, conf)
 

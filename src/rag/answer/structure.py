@@ -374,8 +374,14 @@ def _options(composer, info, scored, eligible) -> list[_Option]:
             conf = composer.confidence(scored, inside[0]) if inside else None
             headed = bool(info.head) and sum(any(h in doc.text[a:b] for h in info.head) for a, b in e.leads) >= len(e.leads) - 1
             out.append(_Option(doc_id, about, item_max, union, e.future, e.depth, list(e.leads), conf, 0.0, headed, e.intro, "list"))
+        seen_full: set[int] = set()
         for x in [x for x in eligible if x.chunk.doc_id == doc_id]:
             form, units = inline_units(x.text, x.features.anchors, info.head)
+            if not units:  # clauses separated by ；are one sentence's items (主要做法包括聚焦……；搭建……；)
+                whole = _whole_sentence(x, seen_full)
+                if whole is not None and whole.text != x.text:
+                    form, units = inline_units(whole.text, whole.features.anchors, info.head)
+                    x = whole if units else x
             asked = squash(info.simplified or info.text)
             units = [u for u in units if squash(x.text[u[0]:u[1]]) not in asked] if len(units) > 2 else units  # not “三个一批” itself
             if not units:
@@ -444,6 +450,26 @@ def answer(composer, info, hits, scored) -> dict | None:
     if not passing:
         return None
     return _listed(composer, info, _choose(passing))
+
+
+def _whole_sentence(x, seen: set[int]):
+    """The candidate widened to its whole sentence, up to 。！？ (the scorer's sentences also end at ；),
+    or None when that sentence was already taken."""
+    text = x.chunk.text
+    lo = x.start - x.chunk.start
+    hi = x.end - x.chunk.start
+    while lo > 0 and text[lo - 1] not in "。！？\n":
+        lo -= 1
+    while hi < len(text) and text[hi - 1] not in "。！？\n":
+        hi += 1
+    if lo in seen:
+        return None
+    seen.add(lo)
+    if (lo, hi) == (x.start - x.chunk.start, x.end - x.chunk.start):
+        return x
+    shift = x.start - (x.chunk.start + lo)
+    anchors = tuple((a + shift, w) for a, w in x.features.anchors)
+    return replace(x, start=x.chunk.start + lo, end=x.chunk.start + hi, text=text[lo:hi], features=replace(x.features, anchors=anchors))
 
 
 def _select(info, options: list[_Option], threshold: float) -> list[_Option]:

@@ -80,28 +80,44 @@ def ask(question, corpus, index, model, doc, year, json_mode, generate):
     print_answer(answer)
 
 
+VERDICT_LABELS = {"yes": ("是", "Yes"), "no": ("否", "No")}
+
+
 def print_answer(answer) -> None:
+    """The answer as a reader wants it: the verdict or key first, then each quote with its citation;
+    a list or plan as numbered items. A refusal lists the nearest passages, when there are any."""
     if not answer.found:
         click.echo(answer.answer)
-        click.echo()
-        click.echo("Nearest passages:")
-        for h in answer.sources[:5]:
-            c = h.chunk
-            click.echo(f"  {h.rank}. {c.doc_number or c.doc_id}  {c.section_path or c.title}")
-            click.echo("     " + (c.text[:160] + ("…" if len(c.text) > 160 else "")).replace("\n", " "))
+        if answer.sources:
+            click.echo()
+            click.echo("Nearest passages:")
+            for h in answer.sources[:5]:
+                c = h.chunk
+                click.echo(f"  {h.rank}. {c.doc_number or c.doc_id}  {c.section_path or c.title}")
+                click.echo("     " + (c.text[:160] + ("…" if len(c.text) > 160 else "")).replace("\n", " "))
         return
-    key = answer.key
-    if key:
-        click.echo(click.style(key, bold=True) + f"  ({answer.citations[0].doc_number})")
+    zh = answer.lang == "zh"
+    if answer.verdict:
+        label = VERDICT_LABELS.get(answer.verdict, (answer.verdict, answer.verdict))[0 if zh else 1]
+        click.echo(click.style(label, bold=True) + f"  ({answer.citations[0].doc_number})")
+        click.echo()
+    elif answer.items:
+        heading = {"plan": ("下一步的工作", "Next steps"), "list": ("答复列举的各项", "What the replies list")}.get(answer.intent.get("kind"), ("", ""))
+        if heading[0]:
+            click.echo(click.style(heading[0] if zh else heading[1], bold=True))
+    elif answer.keys:
+        click.echo(click.style("；".join(answer.keys[:3]) if zh else "; ".join(answer.keys[:3]), bold=True) + f"  ({answer.citations[0].doc_number})")
         click.echo()
     for n, c in enumerate(answer.citations, start=1):
         quote = c.quote
-        if c.highlight:
-            s, e = c.highlight
+        for s, e in sorted(c.marked, reverse=True):
             quote = quote[:s] + click.style(quote[s:e], bold=True, underline=True) + quote[e:]
         click.echo(f"[{n}] “{quote}”")
         click.echo(f"    {c.citation}")
         if c.section:
             click.echo(f"    § {c.section}")
         click.echo()
-    click.echo(f"channels: {', '.join(answer.channels)}", err=True)
+    if answer.confidence is not None:
+        click.echo(f"confidence {answer.confidence:.2f}; channels: {', '.join(answer.channels)}", err=True)
+    else:
+        click.echo(f"channels: {', '.join(answer.channels)}", err=True)

@@ -19,6 +19,7 @@ ENV = {
     "index_dir": "RAG_INDEX_DIR",
     "model": "RAG_MODEL",
     "device": "RAG_DEVICE",
+    "answer_threshold": "RAG_ANSWER_THRESHOLD",
 }
 
 _OFF = {"", "none", "off", "false", "0"}
@@ -34,6 +35,11 @@ class Config:
     rrf_k: int = DEFAULT_RRF_K
     fetch_factor: int = 8  # each channel contributes fetch_factor × k candidates to fusion
     batch_size: int = 32
+    # answers (rag.answer): the fitted threshold comes with the model (data/answer_model.json) unless set here
+    answer_threshold: float | None = None  # answerability a question needs to be answered, 0..1
+    max_quotes: int = 3  # quotes in a single-fact answer: the best sentence and up to two that support it
+    list_min_coverage: float = 0.5  # share of the question a list's context and items must hold to answer it
+    list_join_share: float = 0.9  # another reply's list joins when its context covers this share of the best one's
 
     def __post_init__(self):
         if self.chunk_size < 100:
@@ -42,6 +48,13 @@ class Config:
             raise InputError(f"rrf_k must be positive, got {self.rrf_k}")
         if self.fetch_factor < 1:
             raise InputError(f"fetch_factor must be positive, got {self.fetch_factor}")
+        if self.answer_threshold is not None and not 0.0 <= float(self.answer_threshold) <= 1.0:
+            raise InputError(f"answer_threshold must lie between 0 and 1, got {self.answer_threshold}")
+        if self.max_quotes < 1:
+            raise InputError(f"max_quotes must be at least 1, got {self.max_quotes}")
+        for name in ("list_min_coverage", "list_join_share"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise InputError(f"{name} must lie in (0, 1], got {getattr(self, name)}")
 
     @classmethod
     def load(cls, **overrides) -> Config:
@@ -53,6 +66,11 @@ class Config:
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "model" in values and str(values["model"]).strip().lower() in _OFF:
             values["model"] = None
+        if isinstance(values.get("answer_threshold"), str):
+            try:
+                values["answer_threshold"] = float(values["answer_threshold"])
+            except ValueError:
+                raise InputError(f"RAG_ANSWER_THRESHOLD must be a number between 0 and 1, got {values['answer_threshold']!r}") from None
         known = {f.name for f in fields(cls)}
         unknown = set(values) - known
         if unknown:

@@ -41,7 +41,7 @@ class Engine:
         kwargs = {"log": log} if log is not None else {}
         self.index = open_index(self.config, embedder=embedder, build=build, progress=progress, **kwargs)
         self.retriever = Retriever(self.index, self.config)
-        self.composer = Composer(self.index)
+        self.composer = Composer(self.index, config=self.config)
 
     @property
     def notices(self) -> tuple[str, ...]:

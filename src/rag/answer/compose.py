@@ -23,7 +23,6 @@ from rag.text import normalize, sentences, squash
 from rag.types import Answer, Chunk, Citation, Hit, Item
 
 ISSUER_WEIGHT = 0.5  # a question word naming the replies' author, as context credit counts
-MAX_SENTENCES = 3  # quotes in a factoid answer: the best sentence and up to two that support it
 MAX_MULTI = 5  # "which replies …": one sentence from each, up to this many
 SPAN_REQUIRED = ("number", "date", "rank", "phone", "duration")  # "how many" needs a number, "when" a date
 
@@ -60,8 +59,11 @@ class Scored:
 class Composer:
     """Builds an Answer from a question's analysis and the retrieved passages."""
 
-    def __init__(self, index, model: AnswerModel | None = None):
+    def __init__(self, index, model: AnswerModel | None = None, config=None):
+        from rag.config import Config
+
         self.index = index
+        self.config = config or Config()
         self._model = model
         self.entities = getattr(index, "entities", {}) or {}
         self._contexts: dict[str, str] = {}
@@ -73,6 +75,8 @@ class Composer:
     def model(self) -> AnswerModel:
         if self._model is None:
             self._model = load_model()
+            if self.config.answer_threshold is not None:
+                self._model = replace(self._model, threshold=float(self.config.answer_threshold))
         return self._model
 
     # -- what a reply says about itself -----------------------------------------------------------
@@ -225,7 +229,7 @@ class Composer:
                     chosen.append(s)
         else:
             for s in scored:
-                if len(chosen) >= MAX_SENTENCES or self.model.probability(s.logit) < self.model.extra_threshold:
+                if len(chosen) >= self.config.max_quotes or self.model.probability(s.logit) < self.model.extra_threshold:
                     break
                 if s is best or not self.eligible(s, info) or any(squash(c.text) == squash(s.text) for c in chosen):
                     continue

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from rag.answer.features import coverage, weighted
 from rag.answer.intent import PLAN, SUMMARY
 from rag.answer.spans import head_spans
+from rag.config import Config
 from rag.answer.metadata import named_replies
 from rag.text import normalize, squash
 from rag.types import Item
@@ -39,8 +40,8 @@ FUTURE = re.compile(
     r"下一步|下阶段|下一阶段|今后|工作打算|打算|拟|(?:将|要)(?:继续|进一步|加快|加强|持续|深化|积极|会同|结合|充分|围绕|推动|研究|支持|完善|聚焦|重点|着力|大力|不断|全面|努力|力争|统筹|吸纳|以)"
 )
 PAST = re.compile(r"近年来|以来|已经|已(?!有)|累计|截至|截止|情况如下|进展如下|主要做法|取得")
-LIST_MIN_COVERAGE = 0.5  # share of the question's topic a list's context and items must hold
-JOIN_SHARE = 0.9  # another reply's list joins when its context covers this share of the best one's
+LIST_MIN_COVERAGE = Config.list_min_coverage  # share of the question's topic a list's context and items must hold
+JOIN_SHARE = Config.list_join_share  # another reply's list joins when its context covers this share of the best one's
 CLAUSE_SHARE = 0.9  # what a run's whole sentence says counts at this share of what its own clause says
 MAX_LEAD = 90  # characters of an item quoted; a longer first sentence is cut at a comma
 MAX_ITEMS = 12
@@ -426,7 +427,7 @@ def _per_reply(composer, info, scored, named: list[str]) -> list[_Option]:
         concepts = tuple(g for g in info.concepts if not (g.entity and {t for t, _ in g.alternatives} & others))
         mine = replace(info, concepts=concepts)
         eligible = [s for s in scored if s.chunk.doc_id == doc_id and not s.features.get("year_conflict")]
-        options = _select(mine, _options(composer, mine, scored, eligible), composer.model.threshold)
+        options = _select(mine, _options(composer, mine, scored, eligible), composer.model.threshold, composer.config.list_min_coverage)
         if options:
             out.append(max(options, key=_Option.rank))
     return out
@@ -446,10 +447,10 @@ def answer(composer, info, hits, scored) -> dict | None:
     eligible = [s for s in scored if composer.eligible(s, info)]
     if not eligible:
         return None
-    passing = _select(info, _options(composer, info, scored, eligible), composer.model.threshold)
+    passing = _select(info, _options(composer, info, scored, eligible), composer.model.threshold, composer.config.list_min_coverage)
     if not passing:
         return None
-    return _listed(composer, info, _choose(passing))
+    return _listed(composer, info, _choose(passing, composer.config.list_join_share))
 
 
 def _whole_sentence(x, seen: set[int]):
@@ -472,11 +473,11 @@ def _whole_sentence(x, seen: set[int]):
     return replace(x, start=x.chunk.start + lo, end=x.chunk.start + hi, text=text[lo:hi], features=replace(x.features, anchors=anchors))
 
 
-def _select(info, options: list[_Option], threshold: float) -> list[_Option]:
+def _select(info, options: list[_Option], threshold: float, min_coverage: float = LIST_MIN_COVERAGE) -> list[_Option]:
     """The options that may answer, from the most fitting tier."""
     # an enumeration passes on how much of the question its context and items hold; a lone sentence
     # as any sentence answer does, on the scorer's confidence
-    passing = [o for o in options if o.union >= LIST_MIN_COVERAGE and (o.form != "sentence" or o.gate >= threshold)]
+    passing = [o for o in options if o.union >= min_coverage and (o.form != "sentence" or o.gate >= threshold)]
     if info.intent.kind == PLAN and passing:
         # past work is no answer to what will be done; without anything about the future, sentences may say it
         future = [o for o in passing if o.future]
@@ -487,7 +488,7 @@ def _select(info, options: list[_Option], threshold: float) -> list[_Option]:
         return []
     # the things asked about, enumerated; else a list whose own context is about the topic; else
     # enumerations inside sentences; else single sentences
-    tiers = [[o for o in passing if o.headed], [o for o in passing if o.depth < 99 and o.about >= LIST_MIN_COVERAGE and not _enumerated_in_intro(o, passing)],
+    tiers = [[o for o in passing if o.headed], [o for o in passing if o.depth < 99 and o.about >= min_coverage and not _enumerated_in_intro(o, passing)],
              [o for o in passing if o.depth == 99], passing]
     passing = next(t for t in tiers if t)
     if info.intent.count and any(len(o.items) == info.intent.count for o in passing):
@@ -495,13 +496,13 @@ def _select(info, options: list[_Option], threshold: float) -> list[_Option]:
     return passing
 
 
-def _choose(passing: list[_Option]) -> list[_Option]:
+def _choose(passing: list[_Option], join_share: float = JOIN_SHARE) -> list[_Option]:
     best = max(passing, key=_Option.rank)
     chosen = [best]
     for o in sorted(passing, key=_Option.rank, reverse=True):
         if len(chosen) >= 3:
             break
-        if o.doc_id not in {c.doc_id for c in chosen} and o.about >= JOIN_SHARE * best.about and (o.depth < 99) == (best.depth < 99):
+        if o.doc_id not in {c.doc_id for c in chosen} and o.about >= join_share * best.about and (o.depth < 99) == (best.depth < 99):
             chosen.append(o)  # another reply answers nearly as fully, in the same form: its items too
     return chosen
 

@@ -76,6 +76,9 @@ def test_not_found_answer_still_lists_the_nearest_passages(client):
         (("研发" * 1001,), "2,000"),
         (("研发\x00经费",), "control character"),
         (("联系人是谁？", "沪科提复〔2099〕1号"), "unknown 文号"),
+        (({"question": HEADLINE},), "question must be text, got an object"),
+        (([HEADLINE],), "question must be text, got a list"),
+        ((HEADLINE, None, "next year"), "the year must be like 2023"),
     ],
 )
 def test_bad_input_gets_the_core_message(client, args, message):

@@ -6,6 +6,7 @@ load: no Gradio session, queue or event stream per call). No Gradio import in th
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 
@@ -15,7 +16,6 @@ log = logging.getLogger(__name__)
 
 MAX_K = 100  # the CLI's bound on -k
 ALL = "全部 All"  # the page's "no filter" choice
-FIELDS = {"ask": ("question", "doc", "year"), "search": ("query", "k", "doc", "year")}
 EXAMPLE = {"ask": '{"question": "How many foreign R&D centres are there?"}', "search": '{"query": "揭榜挂帅", "k": 5}'}
 
 
@@ -92,6 +92,15 @@ class JsonApi:
         if unknown:
             raise InputError(f"unknown field {unknown[0]!r:.60}; /api/{name} takes {', '.join(FIELDS[name])}")
         return getattr(self, name)(**args)
+
+
+def _parameters(name: str) -> list:
+    return list(inspect.signature(getattr(JsonApi, name)).parameters.values())[1:]
+
+
+FIELDS = {name: tuple(p.name for p in _parameters(name)) for name in ("ask", "search")}
+# each parameter's default, in order: for calls that send fewer values than there are parameters
+DEFAULTS = {name: [p.default for p in _parameters(name)] for name in FIELDS}
 
 
 class Routes:

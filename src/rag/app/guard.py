@@ -5,6 +5,9 @@
   handlers) answers 404, and uploads 403 with a message.
 - A request body over `max_body` bytes is refused with 413 before it is read: by its
   Content-Length at once, or, sent in chunks, as soon as the count passes the limit.
+- A Gradio call of a named endpoint with fewer values than parameters (`{"data": []}`) has the
+  rest filled with the parameters' defaults, so that the endpoint's own checks say what is missing
+  (Gradio would refuse it with an empty error).
 - Every response carries security headers (a content security policy that keeps the page to its
   own origin, no framing, no sniffing, no referrer).
 No Gradio import here."""
@@ -61,13 +64,19 @@ def open_routes(api_names=("ask", "search")) -> list[tuple[frozenset[str], re.Pa
 _UPLOAD = re.compile(r"/gradio_api/(?:upload|upload_progress|process_recording)(?:/|$)|/upload(?:/|$)")
 
 
-class Guard:
-    """The ASGI middleware; wrap the whole app with it: `Guard(app)`."""
+_CALL = re.compile(r"/gradio_api/call/(?:v2/)?(\w+)/?")
 
-    def __init__(self, app, max_body: int = MAX_BODY, api_names=("ask", "search")):
+
+class Guard:
+    """The ASGI middleware; wrap the whole app with it: `Guard(app)`.
+
+    defaults: {endpoint name: [default of each parameter]} of the public endpoints."""
+
+    def __init__(self, app, max_body: int = MAX_BODY, defaults: dict[str, list] | None = None):
         self.app = app
         self.max_body = max_body
-        self.routes = open_routes(api_names)
+        self.defaults = defaults or {}
+        self.routes = open_routes(tuple(self.defaults) or ("ask", "search"))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -86,10 +95,12 @@ class Guard:
         if length is not None and length > self.max_body:
             return await _refuse(send, 413, f"the request body is {length:,} bytes; the limit is {self.max_body:,}")
 
-        started = False
+        started = refused = False
 
         async def send_with_headers(message):
             nonlocal started
+            if refused:  # the 413 is out; whatever the app says after it is dropped
+                return
             if message["type"] == "http.response.start":
                 started = True
                 headers = [(k, v) for k, v in message.get("headers", []) if k.decode("latin-1").lower() not in SECURITY_HEADERS]
@@ -100,23 +111,73 @@ class Guard:
         received = 0
 
         async def counted_receive():
-            nonlocal received
+            """The client's messages, until the body passes the limit: then a 413, and to the app a
+            disconnect (it may be parsing the body in a framework that would swallow an exception)."""
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
-                    raise _TooLarge
+                    refused = True
+                    if not started:
+                        await _refuse(send, 413, f"the request body is over the limit of {self.max_body:,} bytes")
+                    return {"type": "http.disconnect"}
             return message
 
+        app_receive = counted_receive if length is None else receive
         try:
-            await self.app(scope, counted_receive if length is None else receive, send_with_headers)
-        except _TooLarge:
-            if not started:
-                await _refuse(send, 413, f"the request body is over the limit of {self.max_body:,} bytes")
+            call = _CALL.fullmatch(path) if method == "POST" else None
+            if call and call.group(1) in self.defaults:
+                body = await _read_body(counted_receive)
+                if refused:
+                    return
+                body = fill_defaults(body, self.defaults[call.group(1)])
+                scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k != b"content-length"] + [(b"content-length", str(len(body)).encode())]}
+                app_receive = _replay(body, receive)
+            await self.app(scope, app_receive, send_with_headers)
+        except Exception:
+            if not refused:  # after a 413 the app's complaint about the cut-off body is expected
+                raise
 
 
-class _TooLarge(Exception):
-    """Raised inside the app's receive() when a body without Content-Length grows past the limit."""
+def fill_defaults(body: bytes, defaults: list) -> bytes:
+    """{"data": [values…]} with the missing trailing values set to their defaults; any other body as it is."""
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return body
+    data = payload.get("data") if isinstance(payload, dict) else None
+    if not isinstance(data, list) or len(data) >= len(defaults):
+        return body
+    payload["data"] = data + defaults[len(data):]
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
+async def _read_body(receive) -> bytes:
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive):
+    """A receive() that hands the app a body already read, then passes on what the client does next."""
+    sent = False
+
+    async def replay():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def _content_length(scope) -> int | None:

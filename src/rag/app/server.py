@@ -25,7 +25,7 @@ def create_app(engine, workers: int = WORKERS, queue_size: int = QUEUE_SIZE):
     from fastapi import FastAPI
     from starlette.middleware.cors import CORSMiddleware
 
-    from rag.app.api import JsonApi, Routes
+    from rag.app.api import DEFAULTS, JsonApi, Routes
     from rag.app.assets import CSS, HEAD
     from rag.app.guard import Guard
     from rag.app.ui import build_app, theme
@@ -45,7 +45,7 @@ def create_app(engine, workers: int = WORKERS, queue_size: int = QUEUE_SIZE):
         app, demo, path="/", show_error=False, ssr_mode=False, mcp_server=False, footer_links=["api"],
         max_file_size="1kb", theme=theme(), css=CSS, head=HEAD, run_history=False, pwa=False, enable_monitoring=False,
     )
-    return Guard(app)
+    return Guard(app, defaults=DEFAULTS)
 
 
 def bind(host: str, port: int) -> socket.socket:

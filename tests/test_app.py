@@ -159,6 +159,17 @@ def test_answer_card_marks_the_key_span_and_offers_the_citation():
     assert 'data-found="true"' in html
 
 
+def test_a_refusal_without_passages_shows_no_empty_list():
+    from rag.types import Answer
+
+    doc = make_doc()
+    chunk = make_chunk(doc)
+    empty = render.answer_html(Answer("北京有几条地铁？", False, "这些答复中没有找到能回答这个问题的内容。", (), (), ("lexical",), "zh"), FakeIndex(doc, [chunk]))
+    assert "Nearest passages" not in empty and "没有相近的段落" in empty and 'data-found="false"' in empty
+    near = render.answer_html(Answer("北京有几条地铁？", False, "…", (), (Hit(chunk, 0.5, 1, {"lexical": 1}),), ("lexical",), "zh"), FakeIndex(doc, [chunk]))
+    assert "最接近的段落 · Nearest passages" in near and near.count("rag-source") == 1
+
+
 def test_document_view_escapes_text_and_builds_the_outline():
     doc = make_doc()
     chunk = make_chunk(doc)

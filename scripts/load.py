@@ -13,6 +13,9 @@ its resident memory (RSS) sampled every few seconds; --max-*/--min-* make it exi
     python scripts/load.py --big-bodies 50                               # 10 MB bodies, refused unread
     python scripts/load.py --clients 16 --seconds 20 --max-errors 0 --max-rss-growth 30 --json
 
+The server runs the lexical channels (RAG_MODEL=none unless set) over RAG_CORPUS_DIR (default
+corpus/) with an index in a temporary directory (or RAG_INDEX_DIR).
+
 Scenarios: `mix` (the gold questions asked, 3 in 10 calls a search, some with a 文号 or year
 filter), `long-english` (random English questions of 2,000 characters, many words never seen).
 APIs: `rest` (POST /api/ask, /api/search) or `gradio` (/gradio_api/call/ask, then its event stream).
@@ -27,6 +30,7 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from contextlib import nullcontext
 from pathlib import Path
@@ -201,20 +205,21 @@ async def run_load(host: str, port: int, pid: int | None, api: str, scenario: st
     tasks = [asyncio.create_task(client()) for _ in range(clients)]
     await asyncio.sleep(WARMUP_SECONDS)
     counting, started = True, time.monotonic()
-    cpu0 = cpu_seconds(pid) if pid else None
+    cpu0, own0 = cpu_seconds(pid) if pid else None, time.process_time()
     while time.monotonic() < stop:
         if pid:
             samples.append((time.monotonic() - started, rss_mb(pid)))
         await asyncio.sleep(min(SAMPLE_SECONDS, max(0.0, stop - time.monotonic())))
     elapsed = time.monotonic() - started
     cpu = cpu_seconds(pid) - cpu0 if pid else None
+    own = time.process_time() - own0
     await asyncio.gather(*tasks)
     if pid:
         samples.append((time.monotonic() - started, rss_mb(pid)))
-    return summary(api, scenario, clients, elapsed, latencies, errors, samples, cpu)
+    return summary(api, scenario, clients, elapsed, latencies, errors, samples, cpu, own)
 
 
-def summary(api, scenario, clients, elapsed, latencies, errors, samples, cpu) -> dict:
+def summary(api, scenario, clients, elapsed, latencies, errors, samples, cpu, own) -> dict:
     q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [float("nan")] * 99
     out = {
         "api": api, "scenario": scenario, "clients": clients, "seconds": round(elapsed, 1), "requests": len(latencies),
@@ -223,6 +228,8 @@ def summary(api, scenario, clients, elapsed, latencies, errors, samples, cpu) ->
     }
     if cpu is not None and latencies:
         out["server_cpu_ms_per_request"] = round(1000 * cpu / len(latencies), 1)
+        out["server_cpu_share"] = round(cpu / elapsed, 2)  # of one core
+    out["client_cpu_share"] = round(own / elapsed, 2)  # this script's own share of a core
     if samples:
         rss = [r for _, r in samples]
         late = [r for t, r in samples if t >= samples[-1][0] - 180] if samples[-1][0] >= 240 else []
@@ -296,8 +303,14 @@ def main(argv=None) -> int:
 
     from rag.app.process import running_server
 
-    env = {"RAG_MODEL": os.environ.get("RAG_MODEL", "none"), "RAG_CORPUS_DIR": os.environ.get("RAG_CORPUS_DIR", str(ROOT / "corpus"))}
-    with nullcontext((args.url, None)) if args.url else running_server(env) as (url, proc):
+    # the lexical channels over the seed corpus unless told otherwise; an index of its own, so that
+    # a run never rebuilds (or is refused by) the one in ./index
+    scratch = tempfile.TemporaryDirectory(prefix="rag-load-")
+    env = {
+        "RAG_MODEL": os.environ.get("RAG_MODEL", "none"), "RAG_CORPUS_DIR": os.environ.get("RAG_CORPUS_DIR", str(ROOT / "corpus")),
+        "RAG_INDEX_DIR": os.environ.get("RAG_INDEX_DIR", str(Path(scratch.name) / "index")),
+    }
+    with scratch, nullcontext((args.url, None)) if args.url else running_server(env) as (url, proc):
         parts = urlsplit(url)
         pid = args.pid if args.url else proc.pid
         if args.big_bodies:

@@ -143,3 +143,14 @@ def test_a_short_gradio_call_sent_in_chunks_is_filled_in_too(app):
     guard = Guard(app, defaults={"ask": [None, None, None]})
     status, _, _, _ = request(guard, "POST", "/gradio_api/call/ask", [b'{"data": ', b"[]}"])
     assert status == 200 and json.loads(app.body) == {"data": [None, None, None]}
+
+
+def test_gradio_queue_forgets_sessions_with_nothing_pending():
+    from types import SimpleNamespace
+
+    from rag.app.server import tidy_queue
+
+    queue = SimpleNamespace(pending_event_ids_session={"rest-1": set(), "rest-2": set(), "tab": {"event-9"}})
+    assert tidy_queue(queue) == 2
+    assert queue.pending_event_ids_session == {"tab": {"event-9"}}
+    assert tidy_queue(SimpleNamespace()) == 0  # a Gradio without that table: nothing to do

@@ -7,6 +7,8 @@ without a Gradio session per call. The page and gradio_client work as with launc
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import socket
 import sys
@@ -17,6 +19,8 @@ from rag.errors import InputError
 WORKERS = 2  # calls of the core at once (JSON routes and Gradio queue alike): CPU-bound, the GIL
 QUEUE_SIZE = 64  # calls waiting beyond this get "busy" (503 / queue full) instead of piling up
 SESSIONS = 200  # Gradio sessions kept (each about 55 KB); a tab idle past this many newer ones starts afresh
+QUEUE_EVENTS_KEPT = 256  # finished events Gradio's queue remembers for its statistics (it keeps 10,000)
+TIDY_SECONDS = 30
 
 
 def create_app(engine, workers: int = WORKERS, queue_size: int = QUEUE_SIZE):
@@ -31,21 +35,49 @@ def create_app(engine, workers: int = WORKERS, queue_size: int = QUEUE_SIZE):
     from rag.app.ui import build_app, theme
 
     api = JsonApi(engine)
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    demo = build_app(engine, api)
+    demo.state_session_capacity = SESSIONS
+    demo.queue(default_concurrency_limit=workers, max_size=queue_size, api_open=False)  # api_open: no queue bypass
+    demo._queue.ANALYTICS_MAX_EVENTS = QUEUE_EVENTS_KEPT
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        task = asyncio.create_task(_tidy_every(TIDY_SECONDS, demo._queue))
+        yield
+        task.cancel()
+
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     # Present, so Gradio adds none of its own (it would echo any localhost origin with
     # credentials); allowing no origin means only the page's own origin can call the app.
     app.add_middleware(CORSMiddleware, allow_origins=[], allow_credentials=False)
     for route in Routes(api, workers, queue_size).routes():
         app.router.routes.append(route)
 
-    demo = build_app(engine, api)
-    demo.state_session_capacity = SESSIONS
-    demo.queue(default_concurrency_limit=workers, max_size=queue_size, api_open=False)  # api_open: no queue bypass
     gr.mount_gradio_app(
         app, demo, path="/", show_error=False, ssr_mode=False, mcp_server=False, footer_links=["api"],
         max_file_size="1kb", theme=theme(), css=CSS, head=HEAD, run_history=False, pwa=False, enable_monitoring=False,
     )
     return Guard(app, defaults=DEFAULTS)
+
+
+def tidy_queue(queue) -> int:
+    """Forget the sessions Gradio's queue keeps an empty set of pending events for: it makes one per
+    REST call (/gradio_api/call/…, a new session each) and never drops it, so memory grows with
+    every call. An empty set means nothing is pending; a later event of that session makes a new one.
+    Returns how many were dropped."""
+    pending = getattr(queue, "pending_event_ids_session", None)
+    if not isinstance(pending, dict):  # another Gradio version: nothing to tidy here
+        return 0
+    done = [session for session, ids in pending.items() if not ids]
+    for session in done:
+        pending.pop(session, None)
+    return len(done)
+
+
+async def _tidy_every(seconds: float, queue) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        tidy_queue(queue)
 
 
 def bind(host: str, port: int) -> socket.socket:

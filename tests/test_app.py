@@ -76,6 +76,9 @@ def test_not_found_answer_still_lists_the_nearest_passages(client):
         (("研发" * 1001,), "2,000"),
         (("研发\x00经费",), "control character"),
         (("联系人是谁？", "沪科提复〔2099〕1号"), "unknown 文号"),
+        (({"question": HEADLINE},), "question must be text, got an object"),
+        (([HEADLINE],), "question must be text, got a list"),
+        ((HEADLINE, None, "next year"), "the year must be like 2023"),
     ],
 )
 def test_bad_input_gets_the_core_message(client, args, message):
@@ -154,6 +157,17 @@ def test_answer_card_marks_the_key_span_and_offers_the_citation():
     assert f'data-copy="{doc.citation}"' in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'data-found="true"' in html
+
+
+def test_a_refusal_without_passages_shows_no_empty_list():
+    from rag.types import Answer
+
+    doc = make_doc()
+    chunk = make_chunk(doc)
+    empty = render.answer_html(Answer("北京有几条地铁？", False, "这些答复中没有找到能回答这个问题的内容。", (), (), ("lexical",), "zh"), FakeIndex(doc, [chunk]))
+    assert "Nearest passages" not in empty and "没有相近的段落" in empty and 'data-found="false"' in empty
+    near = render.answer_html(Answer("北京有几条地铁？", False, "…", (), (Hit(chunk, 0.5, 1, {"lexical": 1}),), ("lexical",), "zh"), FakeIndex(doc, [chunk]))
+    assert "最接近的段落 · Nearest passages" in near and near.count("rag-source") == 1
 
 
 def test_document_view_escapes_text_and_builds_the_outline():

@@ -7,6 +7,7 @@ RAG_SCREENSHOTS=docs they refresh the ones committed in docs/ (look at them befo
 
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,16 +54,29 @@ def app_url(tmp_path_factory):
         yield url
 
 
-@pytest.fixture
-def page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN", device_scale_factor=1)
+@contextmanager
+def open_page(browser, app_url, width: int = 1280, scheme: str = "light"):
+    """The app in a new browser context: a desktop window (1280 px) or a phone (390 × 844, touch)."""
+    phone = width < 600
+    context = browser.new_context(
+        viewport={"width": width, "height": 844 if phone else 1000}, locale="zh-CN", device_scale_factor=1,
+        color_scheme=scheme, is_mobile=phone, has_touch=phone,
+    )
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url.rstrip("/"))
     pg = context.new_page()
     pg.set_default_timeout(WAIT_MS)
     pg.goto(app_url)
     pg.wait_for_selector("#ask-input textarea")
-    yield pg
-    context.close()
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    with open_page(browser, app_url) as pg:
+        yield pg
 
 
 def ask(page, question: str):
@@ -116,12 +130,13 @@ def test_documents_tab_lists_every_reply_and_opens_one(page, shots):
     table.locator("tbody tr").first.wait_for()
     for number in ALL_DOC_NUMBERS:
         assert table.get_by_text(number, exact=True).count() == 1, number
+    page.set_viewport_size({"width": 1280, "height": 1500})  # the table and the start of the text, unscrolled
     table.get_by_text("沪科提复〔2023〕5号", exact=True).click()
     view = page.locator("#doc-view .rag-document")
     view.wait_for()
     assert "一、关于提升科创资源集聚度" in view.locator(".rag-outline").inner_text()
     assert "2022年，上海全社会研发经费支出" in view.locator(".rag-paper").inner_text()
-    page.set_viewport_size({"width": 1280, "height": 1500})  # the table and the start of the text
+    page.wait_for_timeout(300)
     page.screenshot(path=str(shots / "documents.png"))
 
 
@@ -167,3 +182,116 @@ def test_unknown_document_number_gets_a_message_in_the_page(page):
     page.click("#search-button")
     page.wait_for_selector("#search-result .rag-error")
     assert "unknown 文号" in page.locator("#search-result").inner_text()
+
+
+# -- phone (390 px) and dark mode ------------------------------------------------------------------
+
+LAYOUTS = [(1280, "light"), (1280, "dark"), (390, "light"), (390, "dark")]
+
+# WCAG 2 contrast of every visible piece of text against the colour behind it: the element's own
+# background, or the nearest ancestor's, composited over the page (alpha and opacity included).
+CONTRAST_JS = r"""
+() => {
+  const rgba = (c) => { const p = (c.match(/rgba?\(([^)]+)\)/) || [null, '0 0 0 0'])[1].split(/[ ,\/]+/).filter(Boolean).map(Number);
+    return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+  const over = (top, under) => { const a = top.a + under.a * (1 - top.a); const mix = (k) => (top[k] * top.a + under[k] * under.a * (1 - top.a)) / a;
+    return {r: mix('r'), g: mix('g'), b: mix('b'), a}; };
+  const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const page = () => { const b = rgba(getComputedStyle(document.body).backgroundColor); return b.a > 0 ? over(b, {r: 255, g: 255, b: 255, a: 1}) : {r: 255, g: 255, b: 255, a: 1}; };
+  const behind = (el) => { const layers = []; for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor); if (c.a > 0) layers.push(c); if (c.a >= 1) break; }
+    return layers.reverse().reduce((bg, layer) => over(layer, bg), page()); };
+  const shown = (el) => { let opacity = 1; for (let e = el; e; e = e.parentElement) { const s = getComputedStyle(e);
+      if (s.display === 'none' || s.visibility === 'hidden') return 0; opacity *= parseFloat(s.opacity); } return opacity; };
+  const out = [], seen = new Set(), walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || !el || seen.has(el) || el.closest('script, style, .sr-only')) continue;
+    seen.add(el);
+    const box = el.getBoundingClientRect(), opacity = shown(el);
+    if (!box.width || !box.height || !opacity) continue;
+    const bg = behind(el), fg = rgba(getComputedStyle(el).color);
+    const text = over({...fg, a: fg.a * opacity}, bg), [hi, lo] = [lum(text), lum(bg)].sort((x, y) => y - x);
+    out.push({text: n.textContent.trim().slice(0, 30), cls: String(el.className).slice(0, 40), ratio: (hi + 0.05) / (lo + 0.05)});
+  }
+  return out;
+}
+"""
+
+
+def unreadable(page) -> list[dict]:
+    texts = page.evaluate(CONTRAST_JS)
+    assert len(texts) > 20  # the check saw the page
+    return [t for t in texts if t["ratio"] < 4.5]
+
+
+def overflow(page) -> int:
+    """How many pixels the page is wider than the window (0 when nothing scrolls sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("width, scheme", LAYOUTS, ids=[f"{w}-{s}" for w, s in LAYOUTS])
+def test_every_text_is_readable_and_nothing_overflows(browser, app_url, width, scheme):
+    with open_page(browser, app_url, width, scheme) as page:
+        states = {"start": lambda: None}
+        states["answer"] = lambda: ask(page, HEADLINE).locator(".rag-answer .rag-key").wait_for()
+        states["not found"] = lambda: ask(page, "上海的地铁有多少条线路？").locator('[data-found="false"]').wait_for()
+        states["bad input"] = lambda: ask(page, "研发" * 1001).locator(".rag-error").wait_for()
+
+        def search():
+            open_tab(page, "Search")
+            page.fill("#search-input textarea", "揭榜挂帅")
+            page.click("#search-button")
+            page.wait_for_selector("#search-result .rag-hit")
+
+        def document():
+            open_tab(page, "Documents")
+            page.locator("#doc-table").get_by_text("沪科提复〔2023〕5号", exact=True).click()
+            page.wait_for_selector("#doc-view .rag-document")
+
+        states.update({"search": search, "document": document})
+        for state, reach in states.items():
+            reach()
+            page.wait_for_timeout(300)  # let the scroll and the transitions settle
+            assert unreadable(page) == [], f"{state}, {width} px, {scheme}"
+            assert overflow(page) <= 0, f"{state}, {width} px, {scheme}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_the_answer_is_scrolled_into_view(browser, app_url, scheme, shots):
+    with open_page(browser, app_url, 390, scheme) as page:
+        before = page.locator("#ask-result").bounding_box()["y"]
+        assert before > 844 * 0.5  # under the examples: the reader would not see it
+        ask(page, HEADLINE).locator(".rag-answer .rag-key").wait_for()
+        page.wait_for_function("() => { const r = document.querySelector('#ask-result .rag-result').getBoundingClientRect(); return r.top >= -2 && r.top < innerHeight / 2; }")
+        page.wait_for_timeout(600)  # the smooth scroll ends
+        top = page.evaluate("document.querySelector('#ask-result .rag-answer').getBoundingClientRect().top")
+        assert -2 <= top < 844 * 0.5
+        page.screenshot(path=str(shots / f"phone-ask{'-dark' if scheme == 'dark' else ''}.png"))
+
+
+def test_on_a_phone_the_documents_table_reads_as_cards(browser, app_url, shots):
+    with open_page(browser, app_url, 390, "light") as page:
+        open_tab(page, "Documents")
+        rows = page.locator("#doc-table tbody tr")
+        rows.first.wait_for()
+        assert rows.count() == len(ALL_DOC_NUMBERS)
+        for i in range(rows.count()):
+            box = rows.nth(i).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+            title = rows.nth(i).locator("td").nth(1).bounding_box()
+            assert title["width"] >= 0.75 * box["width"] - 30  # a title line, not 3–4 characters per line
+        page.screenshot(path=str(shots / "phone-documents.png"))
+        rows.nth(2).locator("button.rag-docno").click()
+        view = page.locator("#doc-view .rag-document")
+        view.wait_for()
+        page.wait_for_function("() => { const r = document.querySelector('#doc-view .rag-document').getBoundingClientRect(); return r.top >= -2 && r.top < innerHeight / 2; }")
+        assert overflow(page) <= 0
+
+
+def test_dark_mode_screenshot(browser, app_url, shots):
+    with open_page(browser, app_url, 1280, "dark") as page:
+        ask(page, HEADLINE).locator(".rag-answer .rag-key").wait_for()
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(shots / "dark-ask.png"))

@@ -112,11 +112,22 @@ def test_unreadable_file_is_reported_or_skipped(tmp_path):
     assert [d.path for d in docs] == ["good.txt"] and "bad.txt" in errors[0]
 
 
-def test_duplicate_doc_numbers_fall_back_to_file_names(tmp_path):
+def test_files_sharing_a_doc_number_with_different_text_are_cited_with_their_file(tmp_path):
     write_reply(tmp_path, "a.txt")
-    write_reply(tmp_path, "b.txt")
-    ids = sorted(d.doc_id for d in load_corpus(tmp_path))
-    assert ids == ["沪科提复〔2025〕7号", "沪科提复〔2025〕7号#b"]
+    write_reply(tmp_path, "b.txt", body="本市已建成量子计算公共服务平台 5 个。")
+    docs = sorted(load_corpus(tmp_path), key=lambda d: d.path)
+    assert [d.doc_id for d in docs] == ["沪科提复〔2025〕7号", "沪科提复〔2025〕7号#b"]
+    assert [d.doc_number for d in docs] == ["沪科提复〔2025〕7号（a.txt）", "沪科提复〔2025〕7号（b.txt）"]
+    assert docs[0].citation != docs[1].citation and "b.txt" in docs[1].citation
+    assert all("also used by" in d.warnings[-1] for d in docs)
+
+
+def test_a_copy_of_a_reply_is_indexed_once(tmp_path):
+    write_reply(tmp_path, "a.txt")
+    write_reply(tmp_path, "copy.txt")
+    (doc,) = load_corpus(tmp_path)
+    assert doc.doc_id == doc.doc_number == "沪科提复〔2025〕7号" and doc.path == "a.txt"
+    assert "copy.txt has the same 文号 and text as a.txt" in doc.warnings[-1]
 
 
 def test_missing_corpus_directory_names_the_fix(tmp_path):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rag.errors import CorpusError
 from rag.parse import parse_document
+from rag.text import squash
 from rag.types import Document
 
 SUFFIXES = (".txt", ".md")
@@ -40,25 +41,46 @@ def corpus_files(corpus_dir: str | Path) -> list[Path]:
 
 def parse_corpus(raws: list[tuple[str, str]], on_error=None) -> list[Document]:
     """Parse (relative path, text) pairs. A document that fails to parse is reported through
-    on_error(message) and skipped (without on_error, CorpusError is raised). Documents that share
-    a 文号 keep the first; the others fall back to the file name as id, with a warning."""
+    on_error(message) and skipped (without on_error, CorpusError is raised).
+
+    Files that share a 文号: a copy of an earlier file's text is indexed once (the kept document
+    says so in its warnings); files whose texts differ are all kept and cited with their file
+    (沪科提复〔2023〕50号（b.txt）), since the 文号 alone would not tell a reader which one a quote
+    came from; the first keeps the 文号 as its id, the others add their file name (…50号#b)."""
     docs: list[Document] = []
-    seen: set[str] = set()
     for rel, text in raws:
         try:
-            doc = parse_document(text, rel)
+            docs.append(parse_document(text, rel))
         except CorpusError as e:
             if on_error is None:
                 raise
             on_error(str(e))
-            continue
-        if doc.doc_id in seen:
-            fallback = f"{doc.doc_id}#{Path(rel).stem}"
-            note = f"{rel}: 文号 {doc.doc_id} is also used by another file; using '{fallback}' as its id"
-            doc = replace(doc, doc_id=fallback, warnings=doc.warnings + (note,))
-        seen.add(doc.doc_id)
-        docs.append(doc)
-    return docs
+    return _settle_clashes(docs)
+
+
+def _settle_clashes(docs: list[Document]) -> list[Document]:
+    by_number: dict[str, list[int]] = {}
+    for i, doc in enumerate(docs):
+        by_number.setdefault(doc.doc_id, []).append(i)
+    out: dict[int, Document] = {}
+    for number, members in by_number.items():
+        kept: list[int] = []
+        for i in members:
+            original = next((k for k in kept if squash(docs[k].text) == squash(docs[i].text)), None)
+            if original is None:
+                kept.append(i)
+                continue
+            note = f"{docs[i].path} has the same 文号 and text as {docs[original].path}; indexed once"
+            docs[original] = replace(docs[original], warnings=docs[original].warnings + (note,))
+        for n, i in enumerate(kept):
+            doc = docs[i]
+            if len(kept) > 1:
+                others = "、".join(docs[k].path for k in kept if k != i)
+                doc_id = number if n == 0 else f"{number}#{Path(doc.path).stem}"
+                note = f"{doc.path}: 文号 {number} is also used by {others} (different text); cited as {doc.doc_number or number}（{doc.path}）, id '{doc_id}'"
+                doc = replace(doc, doc_id=doc_id, doc_number=f"{doc.doc_number or number}（{doc.path}）", warnings=doc.warnings + (note,))
+            out[i] = doc
+    return [out[i] for i in sorted(out)]
 
 
 def read_corpus(corpus_dir: str | Path, on_error=None) -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -120,14 +121,21 @@ _TOKEN_OK = re.compile(rf"[{CJK}a-z0-9]")
 _NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _stemmer():
-    import snowballstemmer
+    """This thread's stemmer: a snowball stemmer keeps the word it is working on in the instance,
+    so one shared by a web server's worker threads garbles words or raises IndexError."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
 
-    return snowballstemmer.stemmer("english")
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1 << 16)  # bounded: every question may bring words never seen before
 def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 

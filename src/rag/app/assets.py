@@ -47,15 +47,51 @@ element.addEventListener('click', async (event) => {
     if (target) target.scrollIntoView({behavior: 'smooth', block: 'start'});
   }
 });
+const motion = () => (window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth');
 const focusPassage = () => setTimeout(() => {
   const target = element.querySelector('.rag-focus');
-  if (target && target.offsetParent !== null) target.scrollIntoView({behavior: 'smooth', block: 'center'});
+  if (target && target.offsetParent !== null) target.scrollIntoView({behavior: motion(), block: 'center'});
 }, 120);
-watch('value', focusPassage);
+// A new answer, result list or opened reply whose top is below the middle of the screen (on a phone,
+// under the examples or the table) or above it is brought into view; one in view is left where it is.
+const showResult = () => setTimeout(() => {
+  const result = element.querySelector('.rag-result, .rag-error, .rag-document');
+  if (!result || result.offsetParent === null) return;
+  const top = result.getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight * 0.5) result.scrollIntoView({behavior: motion(), block: 'start'});
+}, 60);
+watch('value', () => { focusPassage(); showResult(); });
 focusPassage();
 """
 
+# Gradio scopes CSS to the blocks inside its container; the page's outer padding is outside them,
+# so that rule goes into <head> as it is.
+HEAD = """<style>@media (max-width: 640px) { .gradio-container .main.app { padding-left: 10px !important; padding-right: 10px !important; } }</style>"""
+
 CSS = r"""
+/* Gradio's accent (the selected tab) has one value for both schemes; red-700 is too dark on the dark background */
+.dark { --color-accent: #f87171; }
+
+/* colours: one palette per scheme, every text at ≥ 4.5:1 on its background (checked by the browser tests) */
+.rag {
+  --rag-accent: #b91c1c; --rag-accent-text: #991b1b; --rag-key-big: #7f1d1d;
+  --rag-docno-text: #991b1b; --rag-docno-bg: #fef2f2; --rag-docno-border: #fecaca; --rag-docno-hover: #fee2e2;
+  --rag-mark-text: #1e293b; --rag-term-bg: #dbeafe; --rag-quote-bg: #fef3c7; --rag-passage-bg: #e0e7ff;
+  --rag-key-bg: #fde68a; --rag-key-text: #78350f; --rag-key-line: #d97706;
+  --rag-warn-bg: #fffbeb; --rag-warn-border: #fcd34d; --rag-warn-text: #78350f; --rag-warn-meta: #92400e;
+  --rag-blue: #1d4ed8; --rag-blue-line: #93c5fd; --rag-violet: #6d28d9; --rag-violet-line: #c4b5fd;
+  --rag-green: #15803d; --rag-green-line: #86efac; --rag-focus: #6366f1;
+}
+.dark .rag {
+  --rag-accent: #ef4444; --rag-accent-text: #fca5a5; --rag-key-big: #fca5a5;
+  --rag-docno-text: #fecaca; --rag-docno-bg: #450a0a; --rag-docno-border: #991b1b; --rag-docno-hover: #7f1d1d;
+  --rag-mark-text: #f8fafc; --rag-term-bg: #1e3a8a; --rag-quote-bg: #713f12; --rag-passage-bg: #312e81;
+  --rag-key-bg: #fcd34d; --rag-key-text: #451a03; --rag-key-line: #f59e0b;
+  --rag-warn-bg: #422006; --rag-warn-border: #a16207; --rag-warn-text: #fde68a; --rag-warn-meta: #fcd34d;
+  --rag-blue: #93c5fd; --rag-blue-line: #1d4ed8; --rag-violet: #c4b5fd; --rag-violet-line: #6d28d9;
+  --rag-green: #86efac; --rag-green-line: #15803d; --rag-focus: #818cf8;
+}
+
 .gradio-container { max-width: 1180px !important; margin: 0 auto !important; }
 .rag, .rag * { box-sizing: border-box; }
 .rag { font-size: 15px; line-height: 1.75; color: var(--body-text-color); }
@@ -63,7 +99,7 @@ CSS = r"""
 
 /* header and banner */
 .rag-head { display: flex; align-items: flex-end; justify-content: space-between; gap: 8px 16px; flex-wrap: wrap;
-  padding: 2px 2px 10px; border-bottom: 3px solid #b91c1c; }
+  padding: 2px 2px 10px; border-bottom: 3px solid var(--rag-accent); }
 .rag-head h1 { font-size: 24px; margin: 0; letter-spacing: .02em; font-weight: 700; line-height: 1.35; }
 .rag-head h1 small { display: block; font-size: 14px; font-weight: 400; color: var(--body-text-color-subdued); letter-spacing: 0; }
 .rag-stats { display: flex; gap: 8px; flex-wrap: wrap; }
@@ -71,10 +107,10 @@ CSS = r"""
   border: 1px solid var(--border-color-primary); color: var(--body-text-color-subdued); white-space: nowrap; }
 .rag-stat b { color: var(--body-text-color); font-weight: 600; }
 .rag-banner { display: flex; gap: 10px; align-items: flex-start; padding: 7px 14px; border-radius: 8px; margin: 10px 0 0;
-  background: #fffbeb; border: 1px solid #fcd34d; color: #78350f; font-size: 14px; line-height: 1.6; }
+  background: var(--rag-warn-bg); border: 1px solid var(--rag-warn-border); color: var(--rag-warn-text); font-size: 14px; line-height: 1.6; }
 .rag-banner .rag-icon { font-size: 16px; line-height: 1.4; }
 .rag-banner b { font-weight: 600; }
-.rag-banner .rag-meta { color: #92400e; font-size: 12px; }
+.rag-banner .rag-meta { color: var(--rag-warn-meta); font-size: 12px; }
 .rag-bar { align-items: stretch; }
 .rag-bar textarea { font-size: 16px !important; padding: 10px 14px !important; }
 .rag-bar button { font-size: 16px; }
@@ -89,54 +125,54 @@ svg.rag-ico { display: inline-block; width: 14px; height: 14px; vertical-align: 
 .rag-meta { color: var(--body-text-color-subdued); font-size: 13px; }
 .rag-section { color: var(--body-text-color-subdued); font-size: 13px; margin: -2px 0 6px; }
 .rag-section::before { content: "§ "; }
-.rag-docno { display: inline-block; font-weight: 600; color: #991b1b; background: #fef2f2; border: 1px solid #fecaca;
+.rag-docno { display: inline-block; font-weight: 600; color: var(--rag-docno-text); background: var(--rag-docno-bg); border: 1px solid var(--rag-docno-border);
   border-radius: 6px; padding: 0 8px; font-size: 14px; white-space: nowrap; }
 .rag-rank { display: inline-grid; place-items: center; min-width: 26px; height: 26px; border-radius: 999px; font-size: 13px;
   font-weight: 700; background: var(--background-fill-secondary); border: 1px solid var(--border-color-primary); }
 .rag-chip { font-size: 12px; padding: 0 8px; border-radius: 999px; border: 1px solid var(--border-color-primary);
   color: var(--body-text-color-subdued); white-space: nowrap; }
-.rag-chip.ch-lexical { border-color: #93c5fd; color: #1d4ed8; }
-.rag-chip.ch-crosslingual { border-color: #c4b5fd; color: #6d28d9; }
-.rag-chip.ch-dense { border-color: #86efac; color: #15803d; }
+.rag-chip.ch-lexical { border-color: var(--rag-blue-line); color: var(--rag-blue); }
+.rag-chip.ch-crosslingual { border-color: var(--rag-violet-line); color: var(--rag-violet); }
+.rag-chip.ch-dense { border-color: var(--rag-green-line); color: var(--rag-green); }
 .rag-passage { margin: 4px 0 2px; white-space: pre-line; word-break: break-word; }
 .rag-passage .rag-gap { color: var(--body-text-color-subdued); }
 .rag-actions { display: flex; gap: 8px; flex-wrap: wrap; margin-top: 10px; }
 .rag-btn { cursor: pointer; border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
   color: var(--body-text-color); border-radius: 7px; padding: 2px 12px; font-size: 13px; line-height: 1.9; }
-.rag-btn:hover { border-color: #b91c1c; color: #b91c1c; }
+.rag-btn:hover { border-color: var(--rag-accent); color: var(--rag-accent-text); }
 .rag-btn .done, .rag-btn .fail { display: none; }
-.rag-btn.is-copied { border-color: #16a34a; color: #15803d; }
+.rag-btn.is-copied { border-color: var(--rag-green-line); color: var(--rag-green); }
 .rag-btn.is-copied .idle, .rag-btn.is-failed .idle { display: none; }
 .rag-btn.is-copied .done, .rag-btn.is-failed .fail { display: inline; }
 details.rag-more > summary { cursor: pointer; color: var(--body-text-color-subdued); font-size: 13px; margin-top: 6px; }
 details.rag-more[open] > summary { margin-bottom: 4px; }
 
 /* highlights */
-mark.m-term { background: #dbeafe; color: inherit; border-radius: 3px; padding: 0 1px; }
-mark.m-quote { background: #fef3c7; color: inherit; border-radius: 3px; }
-mark.m-key { background: #fde68a; color: #78350f; font-weight: 700; border-bottom: 2px solid #d97706; border-radius: 3px 3px 0 0; }
-mark.m-passage { background: #e0e7ff; color: inherit; }
-mark.m-passage.m-quote { background: #fde68a; }
-.rag-paper .rag-focus { border-left: 3px solid #6366f1; padding-left: 8px; margin-left: -11px; }
+mark.m-term { background: var(--rag-term-bg); color: var(--rag-mark-text); border-radius: 3px; padding: 0 1px; }
+mark.m-quote { background: var(--rag-quote-bg); color: var(--rag-mark-text); border-radius: 3px; }
+mark.m-key { background: var(--rag-key-bg); color: var(--rag-key-text); font-weight: 700; border-bottom: 2px solid var(--rag-key-line); border-radius: 3px 3px 0 0; }
+mark.m-passage { background: var(--rag-passage-bg); color: var(--rag-mark-text); }
+mark.m-passage.m-quote { background: var(--rag-key-bg); color: var(--rag-key-text); }
+.rag-paper .rag-focus { border-left: 3px solid var(--rag-focus); padding-left: 8px; margin-left: -11px; }
 mark.lead { background: none; color: inherit; font-weight: 600; }
 
 /* answer */
-.rag-answer { border-left: 4px solid #b91c1c; }
+.rag-answer { border-left: 4px solid var(--rag-accent); }
 .rag-label { font-size: 12px; letter-spacing: .08em; text-transform: uppercase; color: var(--body-text-color-subdued); font-weight: 600; }
-.rag-key { font-size: 34px; font-weight: 700; line-height: 1.3; margin: 2px 0 4px; color: #7f1d1d; }
+.rag-key { font-size: 34px; font-weight: 700; line-height: 1.3; margin: 2px 0 4px; color: var(--rag-key-big); overflow-wrap: anywhere; }
 .rag-key-src { font-size: 14px; color: var(--body-text-color-subdued); margin-bottom: 8px; }
 .rag-quote { display: grid; grid-template-columns: 30px 1fr; gap: 2px 6px; padding: 10px 0; border-top: 1px dashed var(--border-color-primary); }
 .rag-quote:first-of-type { border-top: none; }
-.rag-quote .n { font-weight: 700; color: #b91c1c; font-size: 13px; padding-top: 3px; }
+.rag-quote .n { font-weight: 700; color: var(--rag-accent-text); font-size: 13px; padding-top: 3px; }
 .rag-quote blockquote { margin: 0; font-size: 16px; }
-.rag-cite { font-size: 13px; color: var(--body-text-color-subdued); margin-top: 4px; }
-.rag-notfound { border-left: 4px solid #9ca3af; }
+.rag-cite { font-size: 13px; color: var(--body-text-color-subdued); margin-top: 4px; overflow-wrap: anywhere; }
+.rag-notfound { border-left: 4px solid var(--border-color-primary); }
 .rag-notfound h3 { margin: 0 0 4px; font-size: 18px; }
 .rag-h { font-size: 15px; font-weight: 600; margin: 18px 0 8px; display: flex; gap: 8px; align-items: baseline; }
 .rag-h .rag-note { margin-left: auto; }
 .rag-h small { font-weight: 400; color: var(--body-text-color-subdued); font-size: 13px; }
 .rag-empty { color: var(--body-text-color-subdued); text-align: center; padding: 36px 12px; border: 1px dashed var(--border-color-primary); border-radius: 10px; }
-.rag-error { border-left: 4px solid #d97706; background: #fffbeb; color: #78350f; }
+.rag-error { border-left: 4px solid var(--rag-key-line); background: var(--rag-warn-bg); color: var(--rag-warn-text); }
 .rag-error b, .rag-empty b { display: block; margin-bottom: 2px; }
 
 /* documents */
@@ -148,7 +184,7 @@ mark.lead { background: none; color: inherit; font-weight: 600; }
 .rag-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .rag-table td.nowrap { white-space: nowrap; }
 .rag-table button.rag-docno { cursor: pointer; }
-.rag-table button.rag-docno:hover { background: #fee2e2; }
+.rag-table button.rag-docno:hover { background: var(--rag-docno-hover); }
 .rag-doc { display: grid; grid-template-columns: 240px 1fr; gap: 20px; margin-top: 8px; }
 @media (max-width: 820px) { .rag-doc { grid-template-columns: 1fr; } .rag-outline { position: static !important; } }
 .rag-outline { position: sticky; top: 8px; align-self: start; max-height: 80vh; overflow: auto; font-size: 13px; line-height: 1.5;
@@ -158,9 +194,9 @@ mark.lead { background: none; color: inherit; font-weight: 600; }
 .rag-outline a.d2 { padding-left: 18px; color: var(--body-text-color-subdued); }
 .rag-outline a.d3 { padding-left: 30px; color: var(--body-text-color-subdued); }
 .rag-paper { max-width: 760px; }
-.rag-paper .org { text-align: center; color: #b91c1c; font-size: 24px; font-weight: 700; letter-spacing: .12em; margin: 4px 0; }
+.rag-paper .org { text-align: center; color: var(--rag-accent-text); font-size: 24px; font-weight: 700; letter-spacing: .12em; margin: 4px 0; }
 .rag-paper .no { text-align: center; color: var(--body-text-color-subdued); margin: 0 0 4px; }
-.rag-paper .ttl { text-align: center; font-size: 19px; font-weight: 700; margin: 8px 0 14px; padding-top: 10px; border-top: 2px solid #b91c1c; }
+.rag-paper .ttl { text-align: center; font-size: 19px; font-weight: 700; margin: 8px 0 14px; padding-top: 10px; border-top: 2px solid var(--rag-accent); }
 .rag-paper .to { font-weight: 600; margin: 6px 0; }
 .rag-paper p { margin: 0 0 10px; text-indent: 2em; }
 .rag-paper h3 { font-size: 16px; font-weight: 700; margin: 18px 0 8px; }
@@ -170,4 +206,24 @@ mark.lead { background: none; color: inherit; font-weight: 600; }
 .rag-paper .foot.cc { text-align: left; }
 .rag-docmeta { display: flex; flex-wrap: wrap; gap: 6px 18px; font-size: 14px; margin-top: 4px; }
 .rag-docmeta span { color: var(--body-text-color-subdued); }
+
+/* phones: nothing wider than the screen; the table of replies becomes one card per reply */
+@media (max-width: 640px) {
+  .rag-head h1 { font-size: 20px; }
+  .rag-head h1 small { font-size: 13px; }
+  .rag-banner { font-size: 13px; padding: 6px 10px; }
+  .rag-card { padding: 12px; }
+  .rag-key { font-size: 28px; }
+  .rag-quote { grid-template-columns: 24px 1fr; }
+  .rag-h { flex-wrap: wrap; }
+  .rag-h .rag-note { margin-left: 0; flex-basis: 100%; }
+  .rag-table thead { display: none; }
+  .rag-table, .rag-table tbody, .rag-table tr { display: block; width: 100%; }
+  .rag-table tr { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 10px 12px; margin: 0 0 10px; }
+  .rag-table tr.is-open { background: var(--background-fill-secondary); }
+  .rag-table td, .rag-table tr.is-open td { display: block; border: none; padding: 2px 0; background: none; }
+  .rag-table td.nowrap, .rag-table td.num { display: inline-block; margin-right: 14px; text-align: left; }
+  .rag-table td[data-label]::before { content: attr(data-label) "："; color: var(--body-text-color-subdued); font-size: 12px; }
+  .rag-paper .org { font-size: 20px; letter-spacing: .06em; }
+}
 """

@@ -139,10 +139,13 @@ def _friendly(run) -> str:
     return friendly(run)
 
 
-def add_tab(engine) -> None:
+def add_tab(engine, api=None) -> None:
     """Add the Check draft tab and the `check` endpoint; call inside the Blocks' gr.Tabs()."""
     import gradio as gr
 
+    from rag.app.api import JsonApi
+
+    api = api or JsonApi(engine)
     verifier = Verifier(engine)
 
     def page(draft: str) -> str:
@@ -150,10 +153,10 @@ def add_tab(engine) -> None:
             return render.message(*CHECK_PROMPT, kind="empty")
         return _friendly(lambda: report_html(check_draft(verifier, draft, engine.notices)))
 
-    def check(draft: str) -> dict:
+    def check(draft: str | None = None) -> dict:
         """Check a draft against the replies: the JSON of `rag check --json`."""
         try:
-            return check_draft(verifier, draft, engine.notices).to_dict()
+            return api.check(draft)
         except RagError as e:
             raise gr.Error(str(e), print_exception=False) from None
 

@@ -18,9 +18,9 @@ def table_html(index, open_id: str | None = None) -> str:
             f'<tr class="{"is-open" if doc.doc_id == open_id else ""}">'
             f'<td class="nowrap"><button type="button" class="rag-docno" data-open="{esc(doc.doc_id)}" '
             f'title="打开全文 Open the full text">{esc(doc.doc_number or doc.doc_id)}</button></td>'
-            f"<td>{esc(doc.title)}{about}</td><td>{esc(doc.addressee or '—')}</td>"
-            f'<td class="nowrap">{esc(doc.kind_label)}</td><td class="nowrap">{esc(doc.date or "—")}</td>'
-            f'<td class="num">{len(index.chunks_of(doc.doc_id))}</td></tr>'
+            f'<td>{esc(doc.title)}{about}</td><td data-label="收件人 Addressee">{esc(doc.addressee or "—")}</td>'
+            f'<td class="nowrap" data-label="类型 Kind">{esc(doc.kind_label)}</td><td class="nowrap" data-label="日期 Date">{esc(doc.date or "—")}</td>'
+            f'<td class="num" data-label="段落 Passages">{len(index.chunks_of(doc.doc_id))}</td></tr>'
         )
     return f'<div class="rag"><table class="rag-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
 

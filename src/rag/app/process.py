@@ -26,6 +26,13 @@ def running_app(env: dict | None = None, port: int | None = None, startup_second
     env is added to the current environment (RAG_INDEX_DIR, RAG_CORPUS_DIR, RAG_MODEL …). The
     first start may build the index, hence the generous startup_seconds. The server's output goes
     to log_path (a temporary file when not given) and is quoted when it fails to start."""
+    with running_server(env, port, startup_seconds, log_path) as (url, _):
+        yield url
+
+
+@contextmanager
+def running_server(env: dict | None = None, port: int | None = None, startup_seconds: float = 600, log_path: str | Path | None = None):
+    """running_app, yielding (url, process): for measuring the server's memory and CPU time."""
     with tempfile.TemporaryDirectory() as tmp:
         log_path = Path(log_path or Path(tmp) / "serve.log")
         port = port or free_port()
@@ -37,7 +44,7 @@ def running_app(env: dict | None = None, port: int | None = None, startup_second
             )
             try:
                 _wait(proc, url, startup_seconds, log_path)
-                yield url
+                yield url, proc
             finally:
                 proc.terminate()
                 try:

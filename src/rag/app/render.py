@@ -167,6 +167,8 @@ def answer_html(answer: Answer, index, terms=()) -> str:
             f"<div>{esc(answer.answer)}</div></div>"
         )
         nearest = [source_card(h, index, [], terms) for h in answer.sources[:5]]
+        if not nearest:  # no heading over an empty list: say that nothing came close
+            return f'<div class="rag rag-result" data-found="false">{head}<div class="rag-empty">{esc(bi("没有相近的段落", "No passage comes close", lang))}</div></div>'
         title = bi("最接近的段落", "Nearest passages", lang)
         return f'<div class="rag rag-result" data-found="false">{head}{_heading(title, len(nearest))}{"".join(nearest)}</div>'
 

@@ -98,7 +98,7 @@ def test_check_tab_and_generation_switch_in_the_browser(app, tmp_path_factory):
         page = context.new_page()
         page.set_default_timeout(WAIT_MS)
         page.goto(url)
-        page.get_by_role("tab", name="核对 Check draft").click()
+        page.get_by_role("tab", name="核对 Check").click()
         page.fill("#check-input textarea", CLEAN)
         page.click("#check-button")
         page.wait_for_selector("#check-result .rag-check")

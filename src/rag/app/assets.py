@@ -225,5 +225,7 @@ mark.lead { background: none; color: inherit; font-weight: 600; }
   .rag-table td.nowrap, .rag-table td.num { display: inline-block; margin-right: 14px; text-align: left; }
   .rag-table td[data-label]::before { content: attr(data-label) "："; color: var(--body-text-color-subdued); font-size: 12px; }
   .rag-paper .org { font-size: 20px; letter-spacing: .06em; }
+  /* four tabs on a phone's width: tighter, so that none is folded into Gradio's overflow menu */
+  .tab-container button, [role="tablist"] button { padding-left: 6px; padding-right: 6px; font-size: 14px; }
 }
 """

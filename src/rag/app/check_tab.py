@@ -160,7 +160,7 @@ def add_tab(engine, api=None) -> None:
         except RagError as e:
             raise gr.Error(str(e), print_exception=False) from None
 
-    with gr.Tab("核对 Check draft", id="check", elem_id="tab-check"):
+    with gr.Tab("核对 Check", id="check", elem_id="tab-check"):
         box = gr.Textbox(label="草稿 Draft", lines=8, max_lines=30, elem_id="check-input", value="",
                          placeholder="粘贴要核对的段落（中文或英文）· Paste the paragraphs to check (Chinese or English) — 例如 e.g. " + EXAMPLE.split("\n")[0])
         button = gr.Button("核对 Check", variant="primary", elem_id="check-button")

@@ -44,34 +44,36 @@ _AFTER = re.compile(r"以后|之后|后|以来|after|since|later than", re.I)
 _BEFORE = re.compile(r"以前|之前|前|before|earlier than|prior to", re.I)
 
 
-def _decide(info, s) -> str | None:
-    """yes / no / None from the best sentence."""
+def _decide(info, s) -> tuple[str | None, tuple[int, int] | None]:
+    """(yes / no / None, the span that decides it) from the best sentence."""
     if s.features.get("cov_near") < 1.0:
-        return None  # the sentence leaves part of the question unsaid: it cannot settle it
+        return None, None  # the sentence leaves part of the question unsaid: it cannot settle it
     if info.intent.past and FUTURE.search(s.text) and not PAST.search(s.text):
-        return "no"  # asked whether it has been done; the reply says it will be (研究出台 … 管理办法)
+        return "no", None  # asked whether it has been done; the reply says it will be (研究出台 … 管理办法)
     claim = _question_figure(info)
     if claim is not None:
         span = key_span("number", s.text, list(s.features.anchors), {})
         stated = _figure(s.text[span[0]:span[1]]) if span else None
         if stated is None or not compatible(claim, stated):
-            return None
-        return "yes" if implies(stated, claim) else "no"  # 453 家 implies 超过400家; 5200万元 is not 超过1亿元
+            return None, None
+        return ("yes" if implies(stated, claim) else "no"), span[:2]  # 453 家 implies 超过400家; 5200万元 is not 超过1亿元
     if info.years:
         said = sorted(int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", s.text))
         asked = int(info.years[0])
         text = normalize(info.simplified or info.text)
         if said:
             year = said[0]
+            at = s.text.find(str(year))
+            where = (at, at + 4) if at >= 0 else None
             if _AFTER.search(text.split(info.years[0], 1)[-1][:6]) or re.search(r"(?:after|since)\s+" + info.years[0], text):
-                return "yes" if year > asked else "no"
+                return ("yes" if year > asked else "no"), where
             if _BEFORE.search(text.split(info.years[0], 1)[-1][:6]) or re.search(r"before\s+" + info.years[0], text):
-                return "yes" if year < asked else "no"
-            return "yes" if asked in said else "no"
+                return ("yes" if year < asked else "no"), where
+            return ("yes" if asked in said else "no"), where
     clause = s.text[s.span[0]:s.span[1]] if s.span else s.text
     if _NEGATION.search(clause):
-        return None
-    return "yes"
+        return None, None
+    return "yes", None
 
 
 def answer(composer, info, scored) -> dict | None:
@@ -82,9 +84,11 @@ def answer(composer, info, scored) -> dict | None:
     if best is None or gate < composer.model.threshold:
         return None
     conf = composer.confidence(scored, best)
-    decided = _decide(info, best)
+    decided, span = _decide(info, best)
     if decided is None:
         return None
+    if span:
+        best = replace(best, span=span)
     label = (YES if decided == "yes" else NO)[info.lang]
     return composer.quoted([best], conf, verdict_=decided, lead=f"{label}。" if info.lang == "zh" else f"{label}.")
 

@@ -154,6 +154,9 @@ def _quote_spans(c: Citation, chunk: Chunk) -> list[tuple[int, int, str]]:
     return spans
 
 
+VERDICTS = {"yes": ("是", "Yes"), "no": ("否", "No")}
+
+
 def answer_html(answer: Answer, index, terms=()) -> str:
     """The answer card (key span, quoted sentences, copy-ready citations) and the source cards.
 
@@ -174,19 +177,30 @@ def answer_html(answer: Answer, index, terms=()) -> str:
 
     quotes = []
     for n, c in enumerate(answer.citations, start=1):
-        key = [(c.highlight[0], c.highlight[1], "m-key")] if c.highlight else []
+        key = [(a, b, "m-key") for a, b in c.marked]
         quotes.append(
             f'<div class="rag-quote"><div class="n">[{n}]</div><div><blockquote>“{mark(c.quote, key)}”</blockquote>'
             f'<div class="rag-cite">{esc(c.citation)}{" · § " + esc(c.section) if c.section else ""}</div>'
             f'<div class="rag-actions">{copy_button(c.citation)}</div></div></div>'
         )
     key_html = ""
-    if answer.key:
-        first = answer.citations[0]
-        key_html = f'<div class="rag-key">{esc(answer.key)}</div><div class="rag-key-src">{esc(first.doc_number)} · {esc(first.date or "")}</div>'
+    first = answer.citations[0]
+    source = f'<div class="rag-key-src">{esc(first.doc_number)} · {esc(first.date or "")}</div>'
+    if answer.verdict:  # yes / no, or the larger of two compared things: what the quoted evidence decides
+        label = VERDICTS.get(answer.verdict, (answer.verdict, answer.verdict))
+        key_html = f'<div class="rag-key rag-verdict" data-verdict="{esc(answer.verdict)}">{esc(bi(*label, lang))}</div>{source}'
+    elif answer.items:  # a list or a plan: the items, each quoted below with its citation
+        kind = answer.intent.get("kind")
+        title = bi("下一步的工作", "Next steps", lang) if kind == "plan" else bi("答复列举的各项", "What the replies list", lang)
+        key_html = f'<div class="rag-items-title">{esc(title)} · {len(answer.items)}</div>'
+    elif answer.keys:
+        key_html = f'<div class="rag-key">{esc("；".join(answer.keys[:3]) if lang == "zh" else "; ".join(answer.keys[:3]))}</div>{source}'
+    confidence = ""
+    if answer.confidence is not None:
+        confidence = f'<div class="rag-confidence">{esc(bi("置信度", "Confidence", lang))} {answer.confidence:.0%}</div>'
     card = (
         f'<div class="rag-card rag-answer"><div class="rag-label">{esc(bi("答案", "Answer", lang))}</div>'
-        f'{key_html}{"".join(quotes)}</div>'
+        f'{key_html}{"".join(quotes)}{confidence}</div>'
     )
     cited, seen = [], set()
     for n, c in enumerate(answer.citations, start=1):

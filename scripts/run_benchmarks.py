@@ -22,6 +22,7 @@ RUNS = {
     "gold": "rag eval --gold evals/qa.jsonl --json",
     "heldout": "rag eval --gold evals/heldout.jsonl --json",
     "final": "rag eval --gold evals/final.jsonl --json",
+    "blind": "rag eval --gold evals/blind.jsonl --json",
     "xquad-zh": f"rag eval squad --passages {SHARED}/xquad/xquad.zh.json --json",
     "xquad-en-zh": f"rag eval squad --passages {SHARED}/xquad/xquad.zh.json --questions {SHARED}/xquad/xquad.en.json --json",
     "cmrc2018": f"rag eval squad --passages {SHARED}/cmrc2018/cmrc2018_dev.json --json",
@@ -43,12 +44,13 @@ def rows(result: dict) -> list[tuple[str, str, str, str]]:
     out, data = [], result["output"]
     if "dataset" in data:  # rag eval squad
         channels = ", ".join(data["channels"])
-        for metric in ("recall@1", "recall@5", "recall@10", "mrr@10", "answer_contained@1"):
-            out.append((f"{data['dataset']} ({data['questions']} q)", metric, f"{data[metric]:.3f}", channels))
+        for metric in ("recall@1", "recall@5", "recall@10", "mrr@10", "key_contained@1", "answer_contained@1", "answered"):
+            if metric in data:
+                out.append((f"{data['dataset']} ({data['questions']} q)", metric, f"{data[metric]:.3f}", channels))
     else:  # rag eval (gold set)
         channels = ", ".join(data["channels"])
         for scope, summary in [("all", data["overall"])] + sorted(data["by_lang"].items()):
-            for metric in ("recall@5", "mrr@10", "answer_accuracy", "refusal_accuracy"):
+            for metric in ("recall@5", "mrr@10", "key_span_accuracy", "item_recall", "answer_accuracy", "refusal_accuracy"):
                 if summary.get(metric) is not None:
                     out.append((f"{result['name']} [{scope}] ({summary['questions']} q)", metric, f"{summary[metric]:.3f}", channels))
     return out

@@ -50,6 +50,10 @@ def test_metrics_on_a_tiny_set(files, tmp_path):
     assert result["recall@1"] == result["recall@5"] == result["mrr@10"] == 1.0
     contained = sum(r["contained"] for r in rows) / 3
     assert result["answer_contained@1"] == round(contained, 4) and contained >= 2 / 3
+    keyed = sum(r["key_contained"] for r in rows) / 3  # strict: inside a key span, never more than loose
+    assert result["key_contained@1"] == round(keyed, 4) and keyed <= contained
+    assert all(r["key_contained"] <= r["contained"] for r in rows)
+    assert result["answered"] == round(sum(r["found"] for r in rows) / 3, 4)
     assert result["channels"] == ["lexical", "crosslingual"] and result["seconds_per_question"] >= 0
 
 

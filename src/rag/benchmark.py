@@ -2,7 +2,9 @@
 corpus: each paragraph is a document with its article title as heading.
 
 Metrics: recall@1/5/10 and MRR@10 of the gold paragraph (passages of one paragraph count once),
-and answer_contained@1 — a gold answer string appears in the composed answer.
+key_contained@1 (strict) — a gold answer string lies inside a key span of the answer (the marked
+span of a quote, or a listed item) — and answer_contained@1 (loose) — it appears anywhere in the
+composed answer. A refusal counts as a miss in both; `answered` is the share not refused.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from rag.errors import InputError
 from rag.text import squash
 from rag.types import Block, Document
 
-KEYS = ("dataset", "questions", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_contained@1", "channels", "seconds_per_question")
+KEYS = ("dataset", "questions", "recall@1", "recall@5", "recall@10", "mrr@10", "key_contained@1", "answer_contained@1", "answered", "channels", "seconds_per_question")
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,9 @@ def evaluate_squad(passages: str | Path, questions: str | Path | None = None, k:
     items = items[:limit] if limit else items
     engine = benchmark_index(passages, docs, config, progress)
 
-    hits1 = hits5 = hits10 = contained = 0
+    from rag.evaluate import in_key
+
+    hits1 = hits5 = hits10 = contained = keyed = answered = 0
     mrr = 0.0
     started = time.perf_counter()
     for it in tqdm(items, desc=f"asking {len(items)} questions", unit="q", disable=not progress):
@@ -123,13 +127,17 @@ def evaluate_squad(passages: str | Path, questions: str | Path | None = None, k:
         answer = engine.answer_from(info, engine.passages(info))
         text = squash(answer.answer.replace("**", "")) if answer.found else ""
         ok = any(squash(a) in text for a in it.answers)
+        ok_key = answer.found and any(in_key(a, answer.keys) for a in it.answers)
         hits1 += rank == 1
         hits5 += bool(rank and rank <= 5)
         hits10 += bool(rank and rank <= 10)
         mrr += 1.0 / rank if rank else 0.0
         contained += ok
+        keyed += ok_key
+        answered += answer.found
         if details is not None:
-            details.append({"id": it.id, "question": it.question, "rank": rank, "found": answer.found, "contained": ok, "answers": list(it.answers), "answer": answer.answer})
+            details.append({"id": it.id, "question": it.question, "rank": rank, "found": answer.found, "key_contained": ok_key, "contained": ok,
+                            "answers": list(it.answers), "keys": answer.keys, "answer": answer.answer})
     n = len(items)
     name = passages.stem if questions is None else f"{Path(questions).stem}→{passages.stem}"
     return {
@@ -139,7 +147,9 @@ def evaluate_squad(passages: str | Path, questions: str | Path | None = None, k:
         "recall@5": round(hits5 / n, 4),
         "recall@10": round(hits10 / n, 4),
         "mrr@10": round(mrr / n, 4),
+        "key_contained@1": round(keyed / n, 4),
         "answer_contained@1": round(contained / n, 4),
+        "answered": round(answered / n, 4),
         "channels": list(engine.retriever.channels),
         "seconds_per_question": round((time.perf_counter() - started) / n, 4),
     }

@@ -70,7 +70,8 @@ def load_gold(path: str | Path) -> list[GoldItem]:
     return items
 
 
-def _in_key(gold: str, keys: list[str]) -> bool:
+def in_key(gold: str, keys: list[str]) -> bool:
+    """Whether a gold answer lies inside one of the answer's key spans (see the module docstring)."""
     g = squash(gold)
     digits = re.sub(r"\D", "", g)
     for key in keys:
@@ -95,7 +96,7 @@ def strict_correct(answer, item: GoldItem) -> bool:
         return (item_recall(answer, item) or 0.0) >= ITEMS_FOR_CORRECT
     if item.intent in VERDICT_INTENTS and item.verdict:
         return squash(str(answer.verdict or "")).lower() == squash(item.verdict).lower()
-    return all(_in_key(a, answer.keys) for a in item.answers)
+    return all(in_key(a, answer.keys) for a in item.answers)
 
 
 def loose_correct(answer, item: GoldItem) -> bool:

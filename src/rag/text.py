@@ -117,6 +117,14 @@ def _segments(text: str, search: bool) -> list[str]:
     return list(jb.cut_for_search(norm) if search else jb.cut(norm))
 
 
+def pieces(text: str) -> list[str]:
+    """The text cut into words as written (their concatenation is the text): for cutting quotes at
+    word boundaries."""
+    if not _CJK_RE.search(text):
+        return re.findall(r"\S+|\s+", text)
+    return list(_jieba().cut(text))
+
+
 _TOKEN_OK = re.compile(rf"[{CJK}a-z0-9]")
 _NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
 

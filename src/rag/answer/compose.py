@@ -157,7 +157,8 @@ class Composer:
         if info.years and info.intent.kind != YESNO:  # a yes/no question about a year is settled by the year said
             if s.features.get("year_conflict") or not any(y in s.text or y in s.before for y in info.years):
                 return False  # another year's figure, or a figure of no stated year, does not answer for that year
-        if info.intent.qtype == "number" and info.head and not any(h in s.text or h in s.before for h in info.head[:2] if len(h) >= 2):
+        heads = info.head if info.lang == "en" else info.head[:2]  # an English noun's translations are alternatives alike
+        if info.intent.qtype == "number" and heads and not any(h in s.text or h in s.before for h in heads if len(h) >= 2):
             return False  # a count of something else: "外资银行的数量" is not answered by 453 家 R&D centres
         if info.intent.qtype == "person" and info.intent.person_role and not s.typed:
             return False  # "who heads it" wants a person's name; plain "who" may be a body or a group

@@ -93,7 +93,7 @@ _ISSUED = _re(r"印发|发文|发出|签发|落款|答复|回复|\bissued\b|\bda
 _DOCNO = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号")
 
 _PLAN = _re(
-    r"下一步|下阶段|下一阶段|今后|未来(?:将|会|要|打算|计划|如何)|接下来|打算|计划(?:如何|怎么|怎样|做|采取|推进)|有何计划|什么计划|哪些计划|(?<![已])将(?:如何|怎样|怎么|采取|会|重点|推进|做)|将要|准备(?:如何|怎么|做)|拟(?:如何|怎样|采取)|"
+    r"下一步|下阶段|下一阶段|今后|未来[^，,。？?]{0,12}?(?:将|会|要|打算|计划|如何)|接下来|打算|计划(?:如何|怎么|怎样|做|采取|推进)|有何计划|什么计划|哪些计划|(?<![已])将(?:如何|怎样|怎么|采取|会|重点|推进|做)|将要|准备(?:如何|怎么|做)|拟(?:如何|怎样|采取)|"
     r"next steps?|next stage|next phase|going forward|from now on|in (?:the )?(?:future|coming years?)|\bplan(?:s|ned|ning)? (?:to|for|on)\b|what (?:are|is) (?:the |its |their |his |her )?(?:\w+ ){0,3}plans?\b|\bintends?\b|\bintentions?\b|going to|\bwill\b(?=(?:\s+\w+){0,4}\s+(?:do|take|pursue|continue|focus|promote|strengthen|support|implement|carry|deepen|push|improve|build|develop|advance|work|plan|adopt|introduce|launch|set|help|raise|expand)(?:e?d|s|ing)?\b)|\bwill\b[^?]*\bnext\b|\bupcoming\b|what (?:else )?(?:is|are) .{0,40} (?:planning|planned)"
 )
 _LIST = _re(
@@ -145,7 +145,13 @@ def _metadata_fields(text: str) -> tuple[str, ...]:
 
 def span_types(text: str) -> tuple[str, ...]:
     """Every span type the question asks for, the main one first."""
-    return tuple(name for name, pattern in _TYPES if pattern.search(text))
+    found = tuple(name for name, pattern in _TYPES if pattern.search(text))
+    if "rank" in found and "place" in found and re.search(r"\bwhere\b", text, re.I) and not _PLACE_NOT_WHERE.search(text):
+        found = tuple(t for t in found if t != "place")  # "where did it rank" asks for the rank
+    return found
+
+
+_PLACE_NOT_WHERE = re.compile(r"哪里|哪儿|在哪|which (?:district|city|province)|address|located", re.I)
 
 
 def unit_class(text: str) -> str | None:

@@ -165,9 +165,9 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
             if qtype == "number" and unit and _span_unit(with_unit) is None:
                 rank = max(rank, 3)  # a bare number where a unit was asked for: a weak answer
             found.append((rank, m.start(), m.end()))
-    if question and qtype in (None, "person", "org", "place", "name"):
+    if question:  # 五个 in "五个新城有多少家……" is not the count asked for
         asked = re.sub(r"\s+", "", question)
-        found = [f for f in found if re.sub(r"\s+", "", text[f[1]:f[2]]) not in asked]
+        found = [f for f in found if not _repeats(re.sub(r"\s+", "", text[f[1]:f[2]]), asked)]
     if years:  # "从 2020 年的第 5 位升至第 3 位": a figure right after another year is that year's
         found = [f for f in found if not _other_year_before(text, f[1], years)]
     if given:  # what the question itself names is not its answer
@@ -177,6 +177,15 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
     if accept is not None:
         found = [f for f in found if accept(f[1], f[2])]
     return _nearest(found, anchors, text, head if qtype in ("number", "date", "rank", "duration") else ())
+
+
+def _repeats(span: str, asked: str) -> bool:
+    """Whether the question holds the span itself — a figure only as a whole figure (20 is not in 2022)."""
+    if not span:
+        return False
+    if not span[0].isdigit() and not span[-1].isdigit():
+        return span in asked
+    return re.search(rf"(?<![\d.]){re.escape(span)}(?![\d.])", asked) is not None
 
 
 def _ending_names(text: str, endings: re.Pattern, longest: int = 14) -> list[tuple[int, int]]:
@@ -202,9 +211,13 @@ def _nearest(found: list[tuple[int, int, int]], anchors: list[tuple[int, float]]
     weighted = anchors
     bounds = [0] + [m.end() for m in re.finditer(r"[，,；;。：:]", text)] + [len(text) + 1]
 
-    def clause_weight(span):
+    def clause(span) -> tuple[int, int, int]:
+        """(index, start, end) of the clause that holds the span."""
         k = max(i for i, b in enumerate(bounds) if b <= span[0])
-        lo, hi = bounds[k], bounds[k + 1]
+        return k, bounds[k], bounds[k + 1]
+
+    def clause_weight(span):
+        k, lo, hi = clause(span)
         if k == 0 and len(re.sub(r"[\s，,：:]", "", text[lo:span[0]] + text[span[1]:hi])) <= 2:
             return sum(w for _, w in weighted)  # "2021 年 11 月，……联合印发……": an opening time phrase speaks for the sentence
         return sum(w for a, w in weighted if lo <= a < hi)
@@ -219,8 +232,7 @@ def _nearest(found: list[tuple[int, int, int]], anchors: list[tuple[int, float]]
     def beside_head(span) -> int:
         """How specific the noun beside the number is (0 = the question's own; len(head) = none): a
         number beside the noun it counts answers — 落户转化人才 3000 余人 answers 多少转化人才."""
-        k = max(i for i, b in enumerate(bounds) if b <= span[0])
-        lo, hi = bounds[k], bounds[k + 1]
+        _, lo, hi = clause(span)
         near = text[max(lo, span[0] - 12):min(hi, span[1] + 12)]
         return next((i for i, h in enumerate(head) if h in near), len(head))
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 
 from rag.answer.features import coverage, weighted
 from rag.answer.intent import PLAN, SUMMARY
-from rag.answer.spans import head_spans
+from rag.answer.inline import inline_units, kind_asked, unit_name
+from rag.answer.tense import FUTURE, PAST
 from rag.config import Config
 from rag.answer.metadata import named_replies
 from rag.text import normalize, squash
@@ -36,10 +37,6 @@ _MARKERS = [  # (family, pattern at an item's start); number read from group 1
 ]
 _TOPIC = re.compile(r"在[^，,。；;]{2,40}?方面[，,]")  # 在引入高能级科技创新平台方面，
 _BOUNDARY = "。；;：:，,！？\n"
-FUTURE = re.compile(
-    r"下一步|下阶段|下一阶段|今后|工作打算|打算|拟|(?:将|要)(?:继续|进一步|加快|加强|持续|深化|积极|会同|结合|充分|围绕|推动|研究|支持|完善|聚焦|重点|着力|大力|不断|全面|努力|力争|统筹|吸纳|以)"
-)
-PAST = re.compile(r"近年来|以来|已经|已(?!有)|累计|截至|截止|情况如下|进展如下|主要做法|取得")
 LIST_MIN_COVERAGE = Config.list_min_coverage  # share of the question's topic a list's context and items must hold
 JOIN_SHARE = Config.list_join_share  # another reply's list joins when its context covers this share of the best one's
 CLAUSE_SHARE = 0.9  # what a run's whole sentence says counts at this share of what its own clause says
@@ -209,103 +206,6 @@ def _inherit_future(lists: list[Enumeration]) -> None:
                 break
 
 
-# -- enumerations inside one sentence --------------------------------------------------------------
-def _parallel(names: list[str], name: str) -> bool:
-    """Whether a quoted name is one of parallel ones: it shares its last or first character with
-    another (“导入一批”“提升一批”“新建一批”), which incidental quotations rarely do."""
-    return any(other != name and (other[-1] == name[-1] or other[0] == name[0]) for other in names)
-
-
-def _named(sentence: str, unit: tuple[int, int], head) -> tuple[int, int]:
-    """A unit cut to the name in it that ends in the noun asked about: 上海也积极建设成为合肥实验室（量子）
-    → 合肥实验室. Units without such a name stay whole."""
-    s, e = unit
-    names = [(a, b) for _, a, b in head_spans(sentence[s:e], tuple(head))]
-    if not names:
-        return unit
-    a, b = min(names, key=lambda n: (n[0], -(n[1] - n[0])))  # the unit's own name: the first
-    return s + a, s + b
-
-
-_PAREN = re.compile(r"（[^）]*）|\([^)]*\)")
-_DOCUMENT_HEADS = re.compile(r"文件|规定|方案|意见|办法|规划|计划|政策|报告|指南|通知|条例|机制")
-
-
-def _headed(sentence: str, units, head) -> int:
-    """How surely the units are things of the kind asked about: 2 when the noun follows them
-    (…高端芯片等一批关键材料; …等建议) or they are names ending in it (合肥实验室), or 《titles》 when
-    documents are asked; 1 when they are the bare noun itself (设计、制造、装备、材料: kinds, not
-    instances); 0 otherwise."""
-    if not head:
-        return 0
-    after = sentence[units[-1][1]:units[-1][1] + 12]
-    names = [_PAREN.sub("", sentence[s:e]).strip() for s, e in units]  # 合肥实验室（量子） is a 实验室
-    if any(h in after for h in head) or any((n.endswith(h) or f"{h}的" in n) and n != h for h in head for n in names):
-        return 2
-    if sentence[units[0][0]:units[0][0] + 1] == "《" and any(_DOCUMENT_HEADS.search(h) for h in head):
-        return 2
-    return 1 if any(n in head for n in names) else 0
-
-
-def inline_units(sentence: str, anchors=(), head=()) -> tuple[str, list[tuple[int, int]]]:
-    """The form and items a sentence enumerates (offsets in the sentence), or ("", []) when it
-    enumerates nothing. Candidates: 《titles》, parallel “quotes”, clauses between ；, clauses after 如/包括/a colon, runs
-    of X、Y、Z (of two only when of the kind asked about), the clauses of a plan sentence. The one of
-    the kind asked about wins (head), then the one among most of the question's words, then the longest."""
-    candidates = []
-    titles = [(m.start(), m.end()) for m in re.finditer(r"《[^《》]{2,60}》", sentence)]
-    if len(titles) >= 2:
-        candidates.append(("titles", titles))
-    quoted = [(m.start() + 1, m.end() - 1) for m in re.finditer(r"“[^“”]{2,20}”", sentence)]
-    parallel = [q for q in quoted if _parallel([sentence[a:b] for a, b in quoted], sentence[q[0]:q[1]])]
-    if len(parallel) >= 2 and len(parallel) >= len(quoted) - 1:
-        candidates.append(("quotes", parallel))
-    clauses = _split(sentence, "；;")
-    if len(clauses) >= 3:
-        candidates.append(("clauses", clauses))
-    m = _INTRODUCER.search(sentence)
-    if m:  # 存在不足，如A，B，C: the clauses after 如, 包括, a colon are its items
-        after = [(m.end() + a, m.end() + b) for a, b in _split(sentence[m.end():], "，,")]
-        if len(after) >= 3:
-            candidates.append(("clauses", after))
-    for m in re.finditer(r"[^，,。；;：:！？]+", sentence):
-        parts = _split(sentence[m.start():m.end()], "、")
-        units = [(m.start() + s, m.start() + e) for s, e in parts]
-        if len(units) >= 2:
-            last_s, last_e = units[-1]
-            cut = sentence.find("等", last_s, last_e)
-            if cut > last_s:
-                units[-1] = (last_s, cut)
-            if len(units) >= 3 or _headed(sentence, units, head):
-                candidates.append(("run", units))
-    clauses = _split(sentence, "，,")
-    if len(clauses) >= 3 and FUTURE.search(sentence):
-        start = next((k for k, (a, b) in enumerate(clauses) if FUTURE.search(sentence[a:b])), 0)
-        if len(clauses) - start >= 2:
-            candidates.append(("clauses", clauses[start:]))  # 下一步将加强……，持续深化……，研究出台……
-    if not candidates:
-        return "", []
-    return max(candidates, key=lambda c: (_headed(sentence, c[1], head), sum(w for a, w in anchors if c[1][0][0] - 25 <= a <= c[1][-1][1] + 25), len(c[1])))
-
-
-_INTRODUCER = re.compile(r"(?:[，,]\s*(?:如|例如|比如|包括|主要有|分别是|即))|[：:]")
-
-
-def _split(text: str, separators: str) -> list[tuple[int, int]]:
-    out, start = [], 0
-    for i, ch in enumerate(text + separators[0]):
-        if ch in separators or i == len(text):
-            s, e = start, i
-            while s < e and text[s] in " “”":
-                s += 1
-            while e > s and text[e - 1] in " 。！？":
-                e -= 1
-            if e - s >= 2:
-                out.append((s, e))
-            start = i + 1
-    return out
-
-
 # -- choosing ----------------------------------------------------------------------------------------
 _outlines: OrderedDict = OrderedDict()
 
@@ -387,8 +287,8 @@ def _options(composer, info, scored, eligible) -> list[_Option]:
             units = [u for u in units if squash(x.text[u[0]:u[1]]) not in asked] if len(units) > 2 else units  # not “三个一批” itself
             if not units:
                 form, units = "sentence", [(0, len(x.text))]
-            elif form == "run" and _headed(x.text, units, info.head):
-                units = [_named(x.text, u, info.head) for u in units]
+            elif form == "run" and kind_asked(x.text, units, info.head):
+                units = [unit_name(x.text, u, info.head) for u in units]
             around = " " + x.chunk.section_path + " " + reply
             if form in ("run", "quotes", "titles"):
                 # a run is about what its own clause says (在沪国家实验室围绕集成电路、人工智能、生物医药三大领域),
@@ -406,7 +306,7 @@ def _options(composer, info, scored, eligible) -> list[_Option]:
             depth = 99 if len(units) > 1 else 100
             out.append(_Option(doc_id, about, 0.0, union, _is_future(x, lists), depth, [(x.start + a, x.start + b) for a, b in units],
                                composer.confidence(scored, x), composer.answerable(scored, x),
-                               len(units) > 1 and _headed(x.text, units, info.head) == 2, None, form))
+                               len(units) > 1 and kind_asked(x.text, units, info.head) == 2, None, form))
     return out
 
 
@@ -502,7 +402,7 @@ def _choose(passing: list[_Option], join_share: float = JOIN_SHARE) -> list[_Opt
     for o in sorted(passing, key=_Option.rank, reverse=True):
         if len(chosen) >= 3:
             break
-        if o.doc_id not in {c.doc_id for c in chosen} and o.about >= join_share * best.about and (o.depth < 99) == (best.depth < 99):
+        if o.doc_id not in {c.doc_id for c in chosen} and o.about >= join_share * best.about and o.form == best.form:
             chosen.append(o)  # another reply answers nearly as fully, in the same form: its items too
     return chosen
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from rag.answer.features import coverage, credit, weighted
 from rag.answer.intent import COMPARE
 from rag.answer.spans import key_span
-from rag.answer.structure import FUTURE, PAST
+from rag.answer.tense import FUTURE, PAST
 from rag.quantities import Quantity, compatible, implies, quantities
 from rag.text import normalize
 

@@ -1,0 +1,181 @@
+"""Enumerations inside one sentence: 《titles》, parallel “quotes”, clauses between ；, clauses after
+如/包括/a colon, runs of X、Y、Z等, and the parallel clauses of a plan sentence. A run's first item
+starts where its clause starts ("本市已在集成电路、智能传感器……"): it is cut to the words after the
+last verb or function word, so that it reads like the items beside it (集成电路); a last item
+joined by 和 is two items, and a count after it (三大领域) is not part of it."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.spans import head_spans
+from rag.answer.tense import FUTURE
+from rag.query import function_words
+from rag.text import pieces
+
+def _parallel(names: list[str], name: str) -> bool:
+    """Whether a quoted name is one of parallel ones: it shares its last or first character with
+    another (“导入一批”“提升一批”“新建一批”), which incidental quotations rarely do."""
+    return any(other != name and (other[-1] == name[-1] or other[0] == name[0]) for other in names)
+
+
+def unit_name(sentence: str, unit: tuple[int, int], head) -> tuple[int, int]:
+    """A unit cut to the name in it that ends in the noun asked about: 上海也积极建设成为合肥实验室（量子）
+    → 合肥实验室. Units without such a name stay whole."""
+    s, e = unit
+    bare = _PAREN.sub("", sentence[s:e]).rstrip()
+    if any(bare.endswith(h) for h in head) and bare == sentence[s:s + len(bare)]:
+        return s, s + len(bare)  # already a name of that kind (中科院上海微系统与信息技术研究所)
+    names = [(a, b) for _, a, b in head_spans(sentence[s:e], tuple(head))]
+    if not names:
+        return unit
+    a, b = min(names, key=lambda n: (n[0], -(n[1] - n[0])))  # the unit's own name: the first
+    return s + a, s + b
+
+
+MAX_NAME = 24  # characters: a longer unit is a clause, not a name of the kind asked about
+_PAREN = re.compile(r"（[^）]*）|\([^)]*\)")
+_DOCUMENT_HEADS = re.compile(r"文件|规定|方案|意见|办法|规划|计划|政策|报告|指南|通知|条例|机制")
+
+
+def kind_asked(sentence: str, units, head) -> int:
+    """How surely the units are things of the kind asked about: 2 when the noun follows them
+    (…高端芯片等一批关键材料; …等建议) or they are names ending in it (合肥实验室), or 《titles》 when
+    documents are asked; 1 when they are the bare noun itself (设计、制造、装备、材料: kinds, not
+    instances); 0 otherwise."""
+    if not head:
+        return 0
+    after = re.split(r"[，,。；;：:]", sentence[units[-1][1]:units[-1][1] + 20])[0]  # …抛光液等高端集成电路装备材料的关键技术
+    names = [_PAREN.sub("", sentence[s:e]).strip() for s, e in units]  # 合肥实验室（量子） is a 实验室
+    if any(h in after for h in head) or any((n.endswith(h) or f"{h}的" in n) and n != h and len(n) <= MAX_NAME for h in head for n in names):
+        return 2
+    if sentence[units[0][0]:units[0][0] + 1] == "《" and any(_DOCUMENT_HEADS.search(h) for h in head):
+        return 2
+    return 1 if any(n in head for n in names) else 0
+
+
+def inline_units(sentence: str, anchors=(), head=()) -> tuple[str, list[tuple[int, int]]]:
+    """The form and items a sentence enumerates (offsets in the sentence), or ("", []) when it
+    enumerates nothing. Candidates: 《titles》, parallel “quotes”, clauses between ；, clauses after 如/包括/a colon, runs
+    of X、Y、Z (of two only when of the kind asked about), the clauses of a plan sentence. The one of
+    the kind asked about wins (head), then the one among most of the question's words, then the longest."""
+    candidates = []
+    titles = [(m.start(), m.end()) for m in re.finditer(r"《[^《》]{2,60}》", sentence)]
+    if len(titles) >= 2:
+        candidates.append(("titles", titles))
+    quoted = [(m.start() + 1, m.end() - 1) for m in re.finditer(r"“[^“”]{2,20}”", sentence)]
+    parallel = [q for q in quoted if _parallel([sentence[a:b] for a, b in quoted], sentence[q[0]:q[1]])]
+    if len(parallel) >= 2 and len(parallel) >= len(quoted) - 1:
+        candidates.append(("quotes", parallel))
+    clauses = _split(sentence, "；;")
+    if len(clauses) >= 3:
+        candidates.append(("clauses", clauses))
+    m = _INTRODUCER.search(sentence)
+    if m:  # 存在不足，如A，B，C: the clauses after 如, 包括, a colon are its items
+        after = [(m.end() + a, m.end() + b) for a, b in _split(sentence[m.end():], "，,")]
+        if len(after) >= 3:
+            candidates.append(("clauses", after))
+    for m in re.finditer(r"[^，,。；;：:！？]+", sentence):
+        parts = _split(sentence[m.start():m.end()], "、")
+        units = [(m.start() + s, m.start() + e) for s, e in parts]
+        if len(units) >= 2:
+            listed = len(units)  # X、Y和Z lists three; X和Y、Z… is not counted on 和 alone
+            units = _tidy_run(sentence, units)
+            if listed >= 3 or kind_asked(sentence, units, head):
+                candidates.append(("run", units))
+    clauses = _split(sentence, "，,")
+    if len(clauses) >= 3 and FUTURE.search(sentence):
+        start = next((k for k, (a, b) in enumerate(clauses) if FUTURE.search(sentence[a:b])), 0)
+        if len(clauses) - start >= 2:
+            candidates.append(("clauses", clauses[start:]))  # 下一步将加强……，持续深化……，研究出台……
+    if not candidates:
+        return "", []
+    return max(candidates, key=lambda c: (kind_asked(sentence, c[1], head), sum(w for a, w in anchors if c[1][0][0] - 25 <= a <= c[1][-1][1] + 25), len(c[1])))
+
+
+_COUNT_AFTER = re.compile(r"(?:[两二三四五六七八九十]|\d+)\s*(?:大|个|项|类|种|家|所|方面)")
+_AND = re.compile(r"和|及|以及|与")
+
+
+def _tidy_run(sentence: str, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A run's items as a reader lists them: the last ends before 等 or a count of them (生物医药三大领域
+    → 生物医药) and splits at 和 (船舶动力和超导 → 船舶动力, 超导); the first starts after its clause's
+    lead-in (本市已在集成电路 → 集成电路)."""
+    units = list(units)
+    first = sentence[units[0][0]:units[0][1]]
+    if "“" in first and "”" not in first[first.rindex("“"):]:
+        # 建立“一窗口统办、一平台登记、……、一体化服务”的综合服务平台: the run is the quotation
+        closing = next((k for k, (a, b) in enumerate(units) if "”" in sentence[a:b]), None)
+        if closing is not None:
+            a, _ = units[closing]
+            units = [(units[0][0] + first.rindex("“") + 1, units[0][1])] + units[1:closing] + [(a, sentence.index("”", a))]
+            return units
+    last_s, last_e = units[-1]
+    cut = sentence.find("等", last_s, last_e)
+    if cut > last_s:
+        last_e = cut
+    count = _COUNT_AFTER.search(sentence, last_s + 2, last_e)
+    if count:
+        last_e = count.start()
+    while last_e > last_s and sentence[last_e - 1].isspace():
+        last_e -= 1
+    units[-1] = (last_s, last_e)
+    joined = [m for m in _AND.finditer(sentence, last_s, last_e) if m.start() - last_s >= 2 and last_e - m.end() >= 2]
+    if len(joined) == 1:
+        units[-1:] = [(last_s, joined[0].start()), (joined[0].end(), last_e)]
+    units[0] = _after_lead_in(sentence, units[0], units[1:])
+    return units
+
+
+def _after_lead_in(sentence: str, unit: tuple[int, int], others: list[tuple[int, int]]) -> tuple[int, int]:
+    """The first item of a run without the words before it in its clause: cut after a verb or
+    function word, where what is left is about as long as the items beside it (攻克了一批介质刻蚀机 →
+    介质刻蚀机, not 机; 提出了全面加强……攻关 → 全面加强……攻关) and does not open with a preposition or
+    particle (在集成电路). 与 and 和 end a lead-in only between names of one kind (临港实验室与良渚实验室),
+    not inside a name (中科院上海微系统与信息技术研究所)."""
+    s, e = unit
+    if not others:
+        return unit
+    lengths = sorted(b - a for a, b in others)
+    typical = lengths[len(lengths) // 2]
+    shortest = max(2, typical // 2 + 1)
+    words = pieces(sentence[s:e])
+    cuts, at = [], s
+    for w, following in zip(words, words[1:]):
+        at += len(w)
+        if w not in function_words() or following in _CLOSED or following.isspace() and at + 1 < e and sentence[at + 1] in _CLOSED:
+            continue
+        if e - at < shortest or (w in _COORDINATORS and sentence[at - len(w) - 1] != sentence[e - 1]):
+            continue
+        cuts.append(at)
+    if not cuts:
+        return unit
+    best = min(cuts, key=lambda c: (abs((e - c) - typical), c))
+    while best < e and sentence[best].isspace():
+        best += 1
+    return best, e
+
+
+# prepositions and particles: no item opens with one
+_CLOSED = {"在", "与", "和", "及", "对", "为", "向", "从", "于", "把", "被", "将", "了", "的", "等", "以", "由", "同", "跟", "给", "之", "着", "过", "并"}
+_COORDINATORS = {"与", "和", "及", "以及", "同", "跟"}
+
+
+_INTRODUCER = re.compile(r"(?:[，,]\s*(?:如|例如|比如|包括|主要有|分别是|即))|[：:]")
+
+
+def _split(text: str, separators: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for i, ch in enumerate(text + separators[0]):
+        if ch in separators or i == len(text):
+            s, e = start, i
+            while s < e and text[s] in " “”":
+                s += 1
+            while e > s and text[e - 1] in " 。！？":
+                e -= 1
+            if e - s >= 2:
+                out.append((s, e))
+            start = i + 1
+    return out
+
+

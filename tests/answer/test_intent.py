@@ -19,6 +19,8 @@ from rag.answer.intent import classify, is_question
         ("What measures has the city taken to cut traffic?", "list", None),
         ("Which museums did the mayor visit?", "list", None),  # a plural asks for several things
         ("下一步学校打算如何改进课程？", "plan", None),
+        ("未来这所学校要开设哪些课程？", "plan", None),
+        ("Where did the team rank in the 2019 league table?", "factoid", "rank"),
         ("What will the council do next to reduce flooding?", "plan", None),
         ("这座桥是否已经建成？", "yesno", None),
         ("Is the museum open on Mondays?", "yesno", None),

@@ -46,3 +46,10 @@ def test_names_ending_in_the_noun_asked_about():
 def test_a_name_the_question_gives_is_not_its_answer():
     text = "东湖实验室与西山实验室、南岭大学等开展合作。"
     assert span("org", text, head=("实验室",), given=frozenset({"东湖实验室"})) == "西山实验室"
+
+
+def test_a_figure_the_question_names_is_not_its_answer():
+    text = "目前，三个园区共有国家级中心约20家，市级中心超过300家。"
+    assert span("number", text, unit="count", question="三个园区有多少家国家级中心？") == "约20家"
+    # a figure only as a whole figure: 20 is not the 2022 of the question
+    assert span("number", "2022年全区建成20个站点。", unit="count", question="2022年建成了多少个站点？") == "20个"

@@ -1,6 +1,9 @@
 """Enumerations: in the structure of a reply (fixture corpora) and inside sentences (CMRC 2018)."""
 
-from rag.answer.structure import inline_units, outline
+import pytest
+
+from rag.answer.inline import inline_units
+from rag.answer.structure import outline
 from rag.parse import parse_document
 
 REPLY = """上海市科学技术委员会
@@ -53,7 +56,7 @@ def test_runs_of_items_inside_sentences():
 def test_the_run_of_the_kind_asked_about_wins():
     sentence = "他从八岁起学习功夫，精通跆拳道、空手道，以及散打、咏春、气功、太极等多种中国武术。"  # CMRC 2018
     form, units = inline_units(sentence, head=("武术",))
-    assert [sentence[a:b] for a, b in units] == ["以及散打", "咏春", "气功", "太极"]
+    assert [sentence[a:b] for a, b in units] == ["散打", "咏春", "气功", "太极"]
 
 
 def test_parallel_quotes_and_titles():
@@ -66,3 +69,28 @@ def test_parallel_quotes_and_titles():
 
 def test_incidental_quotes_are_not_a_list():
     assert inline_units("坚持“谁能干就让谁干”，推出“赛马”机制，对“揭榜”项目给予奖励。")[0] != "quotes"
+
+
+@pytest.mark.parametrize(
+    "sentence, items",
+    [
+        # the first item without its clause's lead-in, about as long as the others
+        ("该区已在新能源、生物制造、低空经济等领域布局了一批项目。", ["新能源", "生物制造", "低空经济"]),
+        ("研究所攻克了一批光刻胶、靶材、电子特气等关键材料。", ["光刻胶", "靶材", "电子特气"]),
+        ("企业拥有智能网联汽车、海工装备、燃料电池等创新中心。", ["智能网联汽车", "海工装备", "燃料电池"]),
+        # 与 between two names of one kind ends the lead-in; inside a name it does not
+        ("东湖实验室与西山实验室、南岭大学、北江研究院等开展合作。", ["西山实验室", "南岭大学", "北江研究院"]),
+        ("园区集聚了中科院江城光学与精密机械研究所、中科院江城化学研究所等机构。", ["中科院江城光学与精密机械研究所", "中科院江城化学研究所"]),
+        # the last item without the count after it, and X和Y as two items
+        ("学院围绕航空、航天、船舶三大领域开展研究。", ["航空", "航天", "船舶"]),
+        ("平台覆盖数学、物理、化学和生物等学科。", ["数学", "物理", "化学", "生物"]),
+        # a run inside a quotation ends with it
+        ("推出“一网通办、一网统管、一码通行”的服务体系和评价机制。", ["一网通办", "一网统管", "一码通行"]),
+        # verb-led items keep their verbs
+        ("报告提出了全面加强基础材料攻关、重点支持龙头企业建设平台、统筹提升园区服务水平等建议。",
+         ["全面加强基础材料攻关", "重点支持龙头企业建设平台", "统筹提升园区服务水平"]),
+    ],
+)
+def test_items_of_a_run_read_as_a_list(sentence, items):
+    form, units = inline_units(sentence, head=("机构",))
+    assert form == "run" and [sentence[a:b] for a, b in units] == items

@@ -143,9 +143,9 @@ def _after_lead_in(sentence: str, unit: tuple[int, int], others: list[tuple[int,
     cuts, at = [], s
     for w, following in zip(words, words[1:]):
         at += len(w)
-        if w not in function_words() or following in _CLOSED or following.isspace() and at + 1 < e and sentence[at + 1] in _CLOSED:
+        if w not in function_words() or following in _CLOSED or _QUANTITY.match(following) or following.isspace() and at + 1 < e and sentence[at + 1] in _CLOSED:
             continue
-        if e - at < shortest or (w in _COORDINATORS and sentence[at - len(w) - 1] != sentence[e - 1]):
+        if e - at < shortest or (w in _COORDINATORS and at - len(w) > s and sentence[at - len(w) - 1] != sentence[e - 1]):
             continue
         cuts.append(at)
     if not cuts:
@@ -156,6 +156,7 @@ def _after_lead_in(sentence: str, unit: tuple[int, int], others: list[tuple[int,
     return best, e
 
 
+_QUANTITY = re.compile(r"(?:[一二三四五六七八九十两几多若各数]|\d+)[批些个项家类种位所条]|一系列|若干")  # nor with 一批
 # prepositions and particles: no item opens with one
 _CLOSED = {"在", "与", "和", "及", "对", "为", "向", "从", "于", "把", "被", "将", "了", "的", "等", "以", "由", "同", "跟", "给", "之", "着", "过", "并"}
 _COORDINATORS = {"与", "和", "及", "以及", "同", "跟"}

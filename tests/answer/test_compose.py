@@ -74,3 +74,19 @@ def test_every_answer_carries_a_confidence_and_its_intent(engine):
     a = engine.ask("2022年上海研发经费占GDP比重是多少？")
     assert a.found and 0.0 < a.confidence <= 1.0 and a.intent == {"kind": "factoid", "type": "number"}
     assert a.to_dict()["confidence"] == round(a.confidence, 3)
+
+
+def test_the_words_asking_for_a_field_are_not_its_topic(engine):
+    # "postcode", "issued", 联系地址 ask for the field; the reply is the one about the rest
+    assert engine.ask("What is the postcode in the reply about enterprise innovation?").keys == ["200003"]
+    assert engine.ask("When was the reply on national laboratories issued?").keys == ["2023年5月11日"]
+    # no topic at all: the one reply that states the field, or any when all state the same
+    assert engine.ask("联系地址是哪里？").keys == ["威海路48号"]
+    assert engine.ask("Who issued these replies?").keys == ["上海市科学技术委员会"]
+    assert engine.ask("沪科提复〔2023〕5号是答复谁的？").keys == ["杨守业、王志敏、刘健惠委员"]
+
+
+def test_a_proposal_title_is_quoted_to_the_end_of_its_line(engine):
+    a = engine.ask("What is the title of the proposal answered by 沪科提复〔2023〕50号?")
+    assert a.keys == ["关于强化科技创新体系化能力，提升产业链建设水平的提案"]
+    assert a.citations[0].quote.endswith("答复如下：")

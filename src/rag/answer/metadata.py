@@ -6,9 +6,10 @@ number), the one the search is limited to, or the one whose passages answer the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.answer.features import coverage, weighted
+from rag.answer.intent import field_phrases
 from rag.parse import CONTACT_NAME, DATE_RE, DOCNO_RE
 from rag.types import Document
 
@@ -76,9 +77,10 @@ def fields(doc: Document) -> dict[str, Field]:
     if doc.proposal_title:
         at = text.find(doc.proposal_title)
         if at >= 0:
-            end = text.find("。", at)
+            ends = [p for p in (text.find("。", at), text.find("\n", at)) if p > 0]
+            end = min(ends) + (text[min(ends)] == "。") if ends else at + len(doc.proposal_title)  # 您提出的“……”收悉，……答复如下：
             line_start = text.rfind("\n", 0, at) + 1
-            out["title"] = Field((at, at + len(doc.proposal_title)), (line_start, end + 1 if end > 0 else at + len(doc.proposal_title)))
+            out["title"] = Field((at, at + len(doc.proposal_title)), (line_start, end))
     return out
 
 
@@ -102,12 +104,19 @@ def target_document(composer, info, hits, scoped: bool) -> tuple[str | None, obj
     named_ = named_replies(index, info)
     if len(named_) == 1:
         return named_[0], None
+    phrases = [p.lower() for p in field_phrases(info.simplified or info.text)]
+    info = replace(info, concepts=tuple(g for g in info.concepts if len(g.source) >= 2 and not any(g.source.lower() in p for p in phrases)))
     by_year = [d.doc_id for d in index.documents if d.year and str(d.year) in info.years]
     if info.years and len(by_year) == 1:
         return by_year[0], None  # 哪一份是2024年发出的？ (its date is shown with it: see answer)
     if len(index.documents) == 1:
         return index.documents[0].doc_id, None
     if not info.concepts:
+        # "联系地址是哪里？": the one reply that states it, or any when all state the same (the issuer)
+        holders = {d.doc_id: _value(d, info.intent.field) for d in index.documents}
+        holders = {k: v for k, v in holders.items() if v is not None}
+        if len(holders) == 1 or (holders and len(set(holders.values())) == 1):
+            return next(iter(holders)), None
         return None, None
     # "the reply to the proposal on …": the proposal's own title and the reply's header, when decisive
     by_title = sorted(((weighted(info.concepts, coverage(info.concepts, composer.reply_context(d.doc_id))), d.doc_id) for d in index.documents), reverse=True)
@@ -149,6 +158,11 @@ def answer(composer, info, hits, scoped: bool) -> dict | None:
         lines.append(f"“{evidence.text}”（{citations[-1].doc_number}）")
         confidence = composer.confidence(composer.score_sentences(info, hits), evidence)
     return dict(found=True, answer="\n".join(lines), citations=tuple(citations), confidence=confidence)
+
+
+def _value(doc: Document, field: str | None) -> str | None:
+    found = fields(doc).get(field) if field else None
+    return re.sub(r"\s+", "", doc.text[found.value[0]:found.value[1]]) if found else None
 
 
 def _chunk_at(index, doc_id: str, offset: int):

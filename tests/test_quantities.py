@@ -128,3 +128,11 @@ def test_years_and_dates():
 
 def test_doc_numbers_are_normalised():
     assert [n for n, _, _ in doc_numbers("见沪科建复[2025] 12号和沪科提复（2024）3 号。")] == ["沪科建复〔2025〕12号", "沪科提复〔2024〕3号"]
+
+
+def test_a_top_n_is_a_rank_of_at_most_n():
+    (q,) = quantities("ranked in the top 5 of the index")
+    assert (q.unit, q.low, q.high) == ("rank", 1.0, 5.0)
+    (q,) = quantities("位列全国前五名")
+    assert (q.unit, q.low, q.high) == ("rank", 1.0, 5.0)
+    assert implies(quantities("第 3 位")[0], q) and not implies(quantities("第 6 位")[0], q)

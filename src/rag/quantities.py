@@ -75,6 +75,7 @@ _ZH_PERCENT = re.compile(rf"(?P<pre>{_ZH_HEDGE_BEFORE})?\s*百分之(?P<zh>{_ZH_
 _ZH_FRACTION = re.compile(rf"(?P<pre>{_ZH_HEDGE_BEFORE})?\s*(?P<den>[{ZH_NUMERAL}]+|\d+)分之(?P<nom>[{ZH_NUMERAL}]+|\d+)")
 _SLASH_FRACTION = re.compile(rf"(?P<pre>{_ZH_HEDGE_BEFORE}|about|around|approximately|roughly|nearly|almost|over|more than)?\s*(?<![\d/])(?P<nom>\d+)\s*/\s*(?P<den>\d+)(?![\d/])")
 _RANK_ZH = re.compile(rf"(?:第\s*(?P<num>\d+)\s*|第(?P<zh>[{ZH_NUMERAL}]+))(?:[位名])|(?:全国|世界|全球|国内)第(?P<zh2>[一二三四五六七八九十]+)")
+_TOP = re.compile(r"\btop\s+(?P<num>\d+|three|five|ten|twenty)\b|前\s*(?:(?P<num2>\d+)|(?P<zh>[一二三四五六七八九十]+))\s*(?:名|位|强)")  # a rank of at most N
 _SERIAL = re.compile(r"(?:第\s*(?P<a>\d+)\s*号|(?<=[路街弄道])\s*(?P<b>\d+)\s*号|\bno\.\s*(?P<c>\d+))")
 _ID = re.compile(r"(?<!\d)(?<!\d[.,])\d{7,}(?![\d%]|[.,]\d)")  # phone numbers
 
@@ -193,6 +194,11 @@ def quantities(text: str) -> list[Quantity]:
         v = float(m.group("num")) if m.group("num") else zh_number(m.group("zh") or m.group("zh2"))
         if v is not None:
             add(Quantity(text[m.start():m.end()], m.start(), m.end(), "rank", "", v, v))
+    for m in _TOP.finditer(t):
+        n = m.group("num") or m.group("num2")
+        v = float(n) if n and n.isdigit() else float(_EN_WORDS[n]) if n else zh_number(m.group("zh"))
+        if v:
+            add(Quantity(text[m.start():m.end()], m.start(), m.end(), "rank", "", 1.0, v))
     for m in _ID.finditer(t):
         add(Quantity(text[m.start():m.end()], m.start(), m.end(), "id", "", float(m.group(0)), float(m.group(0))))
     for m in _ZH_PERCENT.finditer(t):

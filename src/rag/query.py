@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
+from rag.quantities import quantities
 from rag.answer.intent import FORM_WORDS, LIST, METADATA, PLAN, SUMMARY, YESNO, Intent, classify
 from rag.errors import InputError
 from rag.lexical import TermGroup, plain_query
@@ -169,7 +170,8 @@ def analyze(text: str, translator=None, lexicon=None, names: frozenset[str] = fr
     # figure of a yes/no question ("是否超过400家": the verdict compares it)
     concepts = [g for g in concepts if not _YEAR_RE.fullmatch(g.source)]
     if intent.kind == YESNO:
-        concepts = [g for g in concepts if not re.fullmatch(r"[\d.%]+|[\d.]*(?:万|亿)?元?|年", g.source)]
+        claimed = " ".join(q.text.lower() for q in quantities(text) if q.unit not in ("serial", "id"))  # a tenth, top 5, 一半
+        concepts = [g for g in concepts if not re.fullmatch(r"[\d.%]+|[\d.]*(?:万|亿)?元?|年", g.source) and g.source.lower() not in claimed]
     # places, bodies and people the question names: 北京, 张江实验室, 张磊 (Zhang Lei, by pinyin)
     known = names | named_entities()
     # English names are capitalised (Shanghai, Pudong), not at the question's start only

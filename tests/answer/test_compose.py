@@ -90,3 +90,20 @@ def test_a_proposal_title_is_quoted_to_the_end_of_its_line(engine):
     a = engine.ask("What is the title of the proposal answered by 沪科提复〔2023〕50号?")
     assert a.keys == ["关于强化科技创新体系化能力，提升产业链建设水平的提案"]
     assert a.citations[0].quote.endswith("答复如下：")
+
+
+@pytest.mark.parametrize(
+    "question, verdict",
+    [
+        ("Did Shanghai rank first in the Nature Index science cities in 2022?", "no"),  # 第 3 位, not 2020's 第 5 位
+        ("上海-苏州集群进入全球前五名了吗？", "no"),  # 第 6 位
+        ("长三角研发经费投入总量约占全国一半吗？", "no"),  # a share is answered by a share (1/3), not by money
+        ("Did more than 80% of high-tech transformation projects achieve industrialisation?", "no"),  # 近 80%
+        ("Has Shanghai created 10 manufacturing innovation centres?", "yes"),
+        ("Was the Yangtze River Delta National Technology Innovation Center established in 2021?", "yes"),
+        ("Is basic research more than a tenth of R&D spending?", None),  # 约 10%: it may or may not be
+    ],
+)
+def test_a_stated_figure_rank_or_share_is_checked_against_the_evidence(engine, question, verdict):
+    a = engine.ask(question)
+    assert a.found and a.verdict == verdict

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.quantities import quantities
+
 FACTOID, LIST, PLAN, YESNO, COMPARE, METADATA, SUMMARY = "factoid", "list", "plan", "yesno", "compare", "metadata", "summary"
 KINDS = (FACTOID, LIST, PLAN, YESNO, COMPARE, METADATA, SUMMARY)
 
@@ -110,7 +112,7 @@ _COMPARE = _re(
     r"(?P<a>[^，,。？?]{1,30}?)(?:和|与|跟|还是|或)(?P<b>[^，,。？?]{1,30}?)(?:相比)?[，,]?(?:哪个|哪一个|哪项|谁|哪些|哪一份|哪份)[^，,。？?]{0,12}?(?:更|比较)?(?:多|少|大|小|高|低|早|晚|快|慢|强|领先)|"
     r"(?P<c>[^，,。？?]{1,30}?)比(?![重例率较如])(?P<d>[^，,。？?]{1,30}?)(?:更)?(?:多|少|大|小|高|低|早|晚)(?:吗|么|多少)?|"
     r"which (?:is|was|are|were|has|had) (?:larger|bigger|higher|greater|more|fewer|smaller|lower|earlier|later|first)[^?]*?[,:]? (?P<e>[^,?]+?) or (?P<f>[^,?]+?)\s*\??$|"
-    r"(?:more|fewer|larger|greater|higher|lower|smaller) (?:\w+ ){0,4}than"
+    r"(?:more|fewer|larger|greater|higher|lower|smaller) (?:\w+ ){1,4}than"  # "more than 80%" is a threshold
 )
 _SEVERAL = _re(r"哪些答复|哪几份|哪些文件|有几份答复|多份|哪些回复|哪几个答复|which replies|which documents|in which replies|several replies|which responses|which of the replies")
 _SUMMARY = _re(r"(?:态度|立场|观点|看法|意见|回应|怎么说|说了什么|怎么答复|如何答复|如何回应|答复要点|主要内容|概括|总结|概述|简述)|\b(?:position|stance|view|attitude|summar|overview|gist|in brief|briefly|main points|what does (?:the|this|that) (?:reply|response) say|how did (?:the commission|it|they) respond|how does (?:the commission|it) respond)")
@@ -210,6 +212,9 @@ def _plural_which(text: str) -> bool:
     return bool(m) and m.group(1).lower() not in _NOT_PLURAL and not m.group(1).lower().endswith(("ss", "us", "is"))
 
 
+_CLAIM_UNITS = {"percent": "percent", "money": "money", "count": "count", "rank": None, "pp": "percent"}
+
+
 def classify(text: str) -> Intent:
     """The intent of a question (zh or en)."""
     qtypes = span_types(text)
@@ -243,6 +248,9 @@ def classify(text: str) -> Intent:
         return Intent(COMPARE, **common, options=_options(m))
     future = bool(_PLAN.search(text))
     if _YESNO.search(text) and not re.search(r"^(?:how|what|which|who|when|where|why)\b", text.strip(), re.I):
+        stated = [q for q in quantities(re.sub(r"(?<!\d)(?:19|20)\d{2}(?!\d)\s*年?", " ", text)) if q.unit in _CLAIM_UNITS]
+        if stated:  # "约占全国一半吗": the figure stated decides what kind of figure answers (a share, not 经费's money)
+            common.update(qtype="rank" if stated[0].unit == "rank" else "number", unit=_CLAIM_UNITS[stated[0].unit])
         return Intent(YESNO, **common, future=future)
     if _SUMMARY.search(text):
         return Intent(SUMMARY, **common, future=future)

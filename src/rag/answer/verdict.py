@@ -44,19 +44,45 @@ _AFTER = re.compile(r"以后|之后|后|以来|after|since|later than", re.I)
 _BEFORE = re.compile(r"以前|之前|前|before|earlier than|prior to", re.I)
 
 
+SETTLES = 0.85  # share of the question's words, the figure's own aside, the evidence must hold
+
+
+def _settles(info, s, claim: Quantity | None) -> bool:
+    """Whether the sentence (with the one before it) says what the question asks about: all but a
+    little of its words — not counting those that state the figure or year ("rank first", "top 5",
+    "more than 80%"), which the evidence answers with its own — and every name it gives."""
+    asked = (info.simplified or info.text).lower()
+    figure = ""
+    if claim is not None:
+        at = asked.find(claim.text.lower())
+        figure = " ".join(asked[:at].split()[-1:] + [claim.text.lower()]) if at >= 0 else claim.text.lower()
+    needed = [g for g in info.concepts if g.source.lower() not in figure and g.source not in info.years]
+    if not needed:
+        return True
+    credits = coverage(needed, normalize(s.before + " " + s.text))
+    if any(g.entity and c == 0.0 for g, c in zip(needed, credits)):
+        return False
+    return weighted(needed, credits) >= SETTLES
+
+
 def _decide(info, s) -> tuple[str | None, tuple[int, int] | None]:
     """(yes / no / None, the span that decides it) from the best sentence."""
-    if s.features.get("cov_near") < 1.0:
+    claim = _question_figure(info)
+    if not _settles(info, s, claim):
         return None, None  # the sentence leaves part of the question unsaid: it cannot settle it
     if info.intent.past and FUTURE.search(s.text) and not PAST.search(s.text):
         return "no", None  # asked whether it has been done; the reply says it will be (研究出台 … 管理办法)
-    claim = _question_figure(info)
     if claim is not None:
-        span = key_span("number", s.text, list(s.features.anchors), {})
+        unit = claim.unit if claim.unit in ("percent", "money", "count") else None  # 近 80% answers "more than 80%", not 1.6 万项
+        span = key_span("rank" if claim.unit == "rank" else "number", s.text, list(s.features.anchors), {}, unit, years=info.years)
         stated = _figure(s.text[span[0]:span[1]]) if span else None
         if stated is None or not compatible(claim, stated):
             return None, None
-        return ("yes" if implies(stated, claim) else "no"), span[:2]  # 453 家 implies 超过400家; 5200万元 is not 超过1亿元
+        if implies(stated, claim):
+            return "yes", span[:2]  # 453 家 implies 超过400家
+        if stated.low < claim.high and claim.low < stated.high:
+            return None, None  # 约 10% against "more than a tenth": the figure may or may not be; quote it
+        return "no", span[:2]  # 5200万元 is not 超过1亿元
     if info.years:
         said = sorted(int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", s.text))
         asked = int(info.years[0])

@@ -59,3 +59,13 @@ def test_dictionary_is_restricted_to_the_vocabulary():
     assert "研发" in {zh for zh, _ in data["exact"][english_key("research and development")]}
     t = Translator(data, {"研发", "中心", "外资"})
     assert "研发" in alternatives(t.translate("research and development center"))
+
+
+def test_a_word_is_not_translated_by_a_late_sense_of_another():
+    # 总体 is "complete; total; entire; overall; population (statistics)": with 人口 absent from the
+    # index, "population" has no translation here rather than a wrong one
+    data = build_dictionary({"总体", "人口"})
+    assert "人口" in {zh for zh, _ in data["exact"][english_key("population")]}
+    data = build_dictionary({"总体", "方案"})
+    assert english_key("population") not in data["exact"]
+    assert "总体" in {zh for zh, _ in data["exact"][english_key("overall")]}

@@ -21,10 +21,11 @@ from rag.lexical import TermGroup
 from rag.text import EN_STOPWORDS, is_cjk, stem, tokenize
 
 FILENAME = "crosslingual.json"
-VERSION = 3
+VERSION = 4
 MAX_ALTERNATIVES = 8
 MAX_PHRASE = 5
 BACKOFF_WEIGHT = 0.3  # each word of a matched phrase, for passages that word it differently
+LATE_SENSE = 0.8  # a dictionary sense listed this late (fifth or later) does not translate a word alone
 UNKNOWN_WEIGHT = 0.5  # an English word the dictionary cannot place counts half: it may be filler
 
 # Abbreviations a dictionary of words cannot see. Expanded before matching; the verbatim token is kept too.
@@ -168,11 +169,18 @@ def build_dictionary(vocab: set[str]) -> dict:
                 if partial[s].get(zh, 0) < w:
                     partial[s][zh] = w
 
+    strongest: dict[str, float] = defaultdict(float)  # each key's most direct sense, in the index or not
     for zh, pinyin, keys in entries:
+        for key, weight in keys:
+            strongest[key] = max(strongest[key], weight)
         if zh in vocab:
             word_pinyin.setdefault(zh, pinyin)
             for key, weight in keys:
                 add(key, zh, weight)
+    # a word whose direct translations the index lacks is not matched by a late sense of another word
+    # ("population" is 人口, not 总体 "complete; total; … population (statistics)")
+    for key in [k for k, alts in exact.items() if " " not in k and strongest[k] >= 0.95 and max(alts.values()) < LATE_SENSE]:
+        del exact[key]
 
     for en, zh in _glossary():
         toks = tokenize(zh)

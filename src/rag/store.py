@@ -29,6 +29,7 @@ import numpy as np
 from rag import entities
 from rag.chunking import CHUNKER_VERSION
 from rag.config import Config
+from rag.crosslingual import VERSION as DICT_VERSION
 from rag.crosslingual import Translator
 from rag.crosslingual import FILENAME as DICT_FILE
 from rag.dense import DenseIndex
@@ -87,6 +88,7 @@ def index_settings(config: Config) -> dict:
         "tokenizer_version": TOKENIZER_VERSION,
         "chunk_size": config.chunk_size,
         "glossary": _glossary_hash(),
+        "dictionary_version": DICT_VERSION,
     }
 
 

@@ -107,3 +107,12 @@ def test_a_proposal_title_is_quoted_to_the_end_of_its_line(engine):
 def test_a_stated_figure_rank_or_share_is_checked_against_the_evidence(engine, question, verdict):
     a = engine.ask(question)
     assert a.found and a.verdict == verdict
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is the population of Shanghai?", "上海光源的造价是多少？", "What is the salary of research staff?"],
+)
+def test_a_figure_of_another_kind_or_a_word_the_replies_lack_is_refused(engine, question):
+    # a count of facilities is not a cost; 总体 (in 总体方案) is not a population
+    assert engine.ask(question).found is False

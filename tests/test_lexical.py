@@ -42,10 +42,9 @@ def test_top_k_is_deterministic_and_respects_the_mask():
 
 
 def test_save_and_load_round_trip_with_readable_vocabulary(tmp_path):
-    lex = LexicalIndex.build(TEXTS)
-    lex.save(tmp_path)
-    raw = (tmp_path / "lexical" / "vocab.index.json").read_text(encoding="utf-8")
-    assert "研发" in raw and "\\u" not in raw
+    lex = LexicalIndex.build(TEXTS, tmp_path)
+    raw = (tmp_path / "lexical" / "vocab.txt").read_text(encoding="utf-8")
+    assert "研发" in raw.splitlines() and "\\u" not in raw
     again = LexicalIndex.load(tmp_path)
     q = plain_query("外资研发")
     assert np.allclose(lex.score(q), again.score(q))

@@ -26,7 +26,7 @@ def test_index_directory_layout_and_manifest(small_corpus, tmp_path, hash_embedd
         np.load(npy, allow_pickle=False)
     manifest = json.loads((idx / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["schema_version"] == SCHEMA_VERSION
-    assert manifest["dense"] == {"on": True, "model": "test/hash-bigrams", "dimension": 64, "signature": "test/hash-bigrams", "requested": None, "reason": ""}
+    assert manifest["dense"] == {"on": True, "model": "test/hash-bigrams", "dimension": 64, "signature": "test/hash-bigrams", "requested": None, "reason": "", "kind": "flat"}
     assert manifest["settings"]["chunk_size"] == 600
     assert manifest["counts"]["documents"] == 2 and manifest["counts"]["chunks"] == report.chunks
     assert manifest["channels"] == ["lexical", "crosslingual", "dense"]

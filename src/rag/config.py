@@ -19,7 +19,14 @@ ENV = {
     "index_dir": "RAG_INDEX_DIR",
     "model": "RAG_MODEL",
     "device": "RAG_DEVICE",
+    "backend": "RAG_BACKEND",
+    "qdrant_url": "RAG_QDRANT_URL",
+    "qdrant_path": "RAG_QDRANT_PATH",
+    "qdrant_collection": "RAG_QDRANT_COLLECTION",
+    "workers": "RAG_WORKERS",
+    "hnsw_above": "RAG_HNSW_ABOVE",
 }
+BACKENDS = ("local", "qdrant")
 
 _OFF = {"", "none", "off", "false", "0"}
 
@@ -34,6 +41,12 @@ class Config:
     rrf_k: int = DEFAULT_RRF_K
     fetch_factor: int = 8  # each channel contributes fetch_factor × k candidates to fusion
     batch_size: int = 32
+    backend: str = "local"  # local: bm25s-layout postings + FAISS in the index directory; qdrant: a Qdrant server
+    qdrant_url: str | None = None  # http://host:6333 of a Qdrant server or cluster
+    qdrant_path: str | None = None  # or a directory for Qdrant's in-process local mode
+    qdrant_collection: str = "rag"
+    workers: int = 0  # build processes; 0: one per core for large corpora
+    hnsw_above: int = 200_000  # passages above which the dense channel uses an HNSW graph, not exact search
 
     def __post_init__(self):
         if self.chunk_size < 100:
@@ -42,6 +55,12 @@ class Config:
             raise InputError(f"rrf_k must be positive, got {self.rrf_k}")
         if self.fetch_factor < 1:
             raise InputError(f"fetch_factor must be positive, got {self.fetch_factor}")
+        if self.backend not in BACKENDS:
+            raise InputError(f"unknown backend {self.backend!r}; use one of: {', '.join(BACKENDS)} (RAG_BACKEND)")
+        if self.backend == "qdrant" and not (self.qdrant_url or self.qdrant_path):
+            raise InputError("the qdrant backend needs RAG_QDRANT_URL (a server, e.g. http://localhost:6333) or RAG_QDRANT_PATH (a local directory)")
+        if self.workers < 0:
+            raise InputError(f"workers must be 0 (automatic) or more, got {self.workers}")
 
     @classmethod
     def load(cls, **overrides) -> Config:
@@ -53,10 +72,16 @@ class Config:
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "model" in values and str(values["model"]).strip().lower() in _OFF:
             values["model"] = None
-        known = {f.name for f in fields(cls)}
-        unknown = set(values) - known
+        known = {f.name: f for f in fields(cls)}
+        unknown = set(values) - set(known)
         if unknown:
             raise InputError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        for name, value in values.items():
+            if known[name].type == "int" and isinstance(value, str):
+                try:
+                    values[name] = int(value.strip())
+                except ValueError:
+                    raise InputError(f"{ENV.get(name, name)} must be a whole number, got {value!r}") from None
         return cls(**values)
 
     def with_(self, **changes) -> Config:

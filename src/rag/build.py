@@ -151,7 +151,8 @@ def build_index(config: Config, embedder=None, force: bool = False, progress: bo
         if not ids:
             raise CorpusError(f"no readable document in {root}: " + "; ".join(s.error for s in scanned[:3] if s.error))
         report.warnings.extend(note for _, note in ids.values() if note)
-        old_hashes = _old_sources(index_dir) if old is not None else {}
+        old_sources = _old_sources(index_dir) if old is not None else {}
+        old_hashes = {path: h for path, (_, h) in old_sources.items()}
         by_rel = {s.rel: s for s in scanned if s.rel in ids}
         report.added = [r for r in ids if r not in old_hashes]
         report.changed = [r for r in ids if r in old_hashes and old_hashes[r] != by_rel[r].hash]
@@ -160,12 +161,16 @@ def build_index(config: Config, embedder=None, force: bool = False, progress: bo
         items = [(rel, doc_id, note) for rel, (doc_id, note) in ids.items()]
         work = list(batches(items, lambda item: sizes[item[0]]))
         sources = [{"path": r, "doc_id": ids[r][0], "hash": by_rel[r].hash} for r in ids]
+        delta = None
+        kept_ids = all(old_sources[r][0] == ids[r][0] for r in ids if r in old_sources)
+        if config.backend == "qdrant" and not force and same_setup and kept_ids:  # update the collection by reply
+            delta = ({ids[r][0] for r in report.added + report.changed}, {old_sources[r][0] for r in report.removed + report.changed})
         with Workers(workers, words) as pool:
             results = pool.map(process_files, ((str(root), b, config.chunk_size, embedder is not None) for b in work))
             _write(results, sum(sizes[i[0]] for i in items), lambda i: sum(sizes[x[0]] for x in work[i]), config, embedder, report, progress, words, sources, {
                 "corpus_dir": str(root.resolve()), "corpus_hash": corpus_hash, "fingerprint": current,
                 "skipped": [s.error for s in scanned if s.error],
-            })
+            }, delta)
     report.seconds = time.time() - started
     return report
 
@@ -188,10 +193,11 @@ def _setup_of(manifest: dict) -> dict:
     return {"settings": manifest.get("settings"), "signature": manifest.get("dense", {}).get("signature"), "backend": manifest.get("backend", {}).get("key")}
 
 
-def _old_sources(index_dir: Path) -> dict[str, str]:
+def _old_sources(index_dir: Path) -> dict[str, tuple[str, str]]:
+    """{file: (doc_id, content hash)} of the index being replaced."""
     try:
         with (index_dir / "sources.jsonl").open(encoding="utf-8") as f:
-            return {row["path"]: row["hash"] for row in map(json.loads, f)}
+            return {row["path"]: (row["doc_id"], row["hash"]) for row in map(json.loads, f)}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
@@ -206,8 +212,10 @@ def _up_to_date(old: dict, report: BuildReport, embedder, started: float) -> Bui
     return report
 
 
-def _write(results, total: int, size_of_batch, config: Config, embedder, report: BuildReport, progress: bool, words: list[str], sources: list[dict], extra: dict) -> None:
-    """Lay out the processed batches (in order) as an index aside, then swap it in."""
+def _write(results, total: int, size_of_batch, config: Config, embedder, report: BuildReport, progress: bool, words: list[str], sources: list[dict], extra: dict,
+           delta: tuple[set, set] | None = None) -> None:
+    """Lay out the processed batches (in order) as an index aside, then swap it in. delta: the
+    replies to send to and drop from a Qdrant collection that holds the others already."""
     index_dir = Path(config.index_dir)
     tmp = index_dir / BUILDING
     shutil.rmtree(tmp, ignore_errors=True)
@@ -271,7 +279,7 @@ def _write(results, total: int, size_of_batch, config: Config, embedder, report:
     if config.backend == "qdrant":
         from rag.backends.qdrant import upload
 
-        backend.update(upload(tmp, config, progress))
+        backend.update(upload(tmp, config, progress, *(delta or (None, set()))))
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -101,7 +101,7 @@ def settle_ids(scanned: Iterable[Scanned]) -> dict[str, tuple[str, str | None]]:
 def process_documents(docs: list[Document], chunk_size: int, with_texts: bool) -> Processed:
     """Chunk, tokenize and tag documents (already parsed, ids settled)."""
     out = Processed(texts=[] if with_texts else None)
-    word_lists, pair_lists = [], []
+    word_lists, pair_lists, whole = [], [], set()
     for doc in docs:
         chunks = chunk_document(doc, chunk_size)
         out.documents.append(encode(doc.to_dict()))
@@ -110,12 +110,13 @@ def process_documents(docs: list[Document], chunk_size: int, with_texts: bool) -
             out.chunks.append(encode(c.to_dict()))
             text = c.indexed_text
             word_lists.append(tokenize(text))
+            whole.update(entities.whole_words(word_lists[-1]))
             pair_lists.append(char_bigrams(text))
             out.footer += c.kind == "footer"
             if out.texts is not None:
                 out.texts.append(text)
     out.words, out.bigrams = TokenCounts.of(word_lists), TokenCounts.of(pair_lists)
-    entities.tag((d.text for d in docs), out.names)
+    entities.tag_words(whole, out.names)
     return out
 
 

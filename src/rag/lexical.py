@@ -142,6 +142,11 @@ class LexicalIndex:
             out[rows] += vals
         return out
 
+    def token_idf(self, token: str) -> float:
+        """Lucene IDF of one index token (which must be in the vocabulary)."""
+        df = self._postings.df(self.vocab[token])
+        return math.log(1 + (self.num_docs - df + 0.5) / (df + 0.5))
+
     def idf(self, term: str) -> float:
         """Lucene IDF of a term; a phrase's document frequency is where all its tokens occur;
         unknown terms get the IDF of a term seen once."""

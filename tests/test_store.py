@@ -19,7 +19,7 @@ def test_index_directory_layout_and_manifest(small_corpus, tmp_path, hash_embedd
     report = build_index(cfg, embedder=hash_embedder)
     idx = tmp_path / "idx"
     names = {p.name for p in idx.iterdir()}
-    assert {"manifest.json", "documents.jsonl", "chunks.jsonl", "lexical", "crosslingual.json", "dense.faiss", "embeddings.npy", "embedding_keys.json"} <= names
+    assert {"manifest.json", "documents.jsonl", "chunks.jsonl", "lexical", "crosslingual", "dense.faiss", "embeddings.npy", "embedding_keys.json"} <= names
     assert not list(idx.rglob("*.pkl")) and not list(idx.rglob("*.pickle"))
     np.load(idx / "embeddings.npy", allow_pickle=False)
     for npy in (idx / "lexical").glob("*.npy"):

@@ -57,6 +57,7 @@ class BuildReport:
     dense_reason: str = ""
     up_to_date: bool = False
     repaired: str = ""  # what was wrong with the index this build replaced
+    stages: dict[str, float] = field(default_factory=dict)  # wall seconds of each step
     seconds: float = 0.0
     workers: int = 1
     backend: str = "local"
@@ -135,11 +136,13 @@ def build_index(config: Config, embedder=None, force: bool = False, progress: bo
         sizes = {rel: p.stat().st_size for rel, p in zip(rels, files)}
         workers = worker_count(config.workers, sum(sizes.values()))
         report.workers = workers
+        mark = time.time()
         with Workers(workers) as pool, _bar(progress, total=len(rels), desc="reading", unit="file") as bar:
             scanned = []
             for part in pool.map(scan, ((str(root), b) for b in batches(rels, sizes.get, 2_000_000))):
                 scanned.extend(part)
                 bar.update(len(part))
+        report.stages["reading"] = round(time.time() - mark, 2)
         report.warnings.extend(f"skipped {s.error}" for s in scanned if s.error)
         report.warnings.extend(w for s in scanned for w in s.warnings)
         corpus_hash = content_hash(*(f"{s.rel}\x1e{s.hash}" for s in scanned if s.hash), length=16)
@@ -226,6 +229,14 @@ def _write(results, total: int, size_of_batch, config: Config, embedder, report:
     doc_years: list[int] = []
     doc_sizes: list[int] = []
     names, texts, footer = entities.empty(), ([] if embedder is not None else None), 0
+    tagged: set[str] = set()
+    mark = time.time()
+
+    def stage(name: str) -> None:
+        nonlocal mark
+        report.stages[name] = round(time.time() - mark, 2)
+        mark = time.time()
+
     with _bar(progress, total=total, desc="indexing", unit="B", unit_scale=True) as bar:
         for i, batch in enumerate(results):
             documents.write_lines(batch.documents)
@@ -236,20 +247,23 @@ def _write(results, total: int, size_of_batch, config: Config, embedder, report:
                 doc_ids.append(doc_id)
                 doc_years.append(year or 0)
                 doc_sizes.append(n)
-            for kind in names:
-                names[kind] |= batch.names[kind]
+            # tagged here, once per distinct word, while the workers cut the next batches
+            entities.tag_words(batch.whole_words - tagged, names)
+            tagged |= batch.whole_words
             footer += batch.footer
             if texts is not None:
                 texts.extend(batch.texts)
             bar.update(size_of_batch(i))
     documents.close()
     chunks.close()
+    stage("indexing")
     if not doc_ids:
         raise CorpusError(f"no readable document in {config.corpus_dir}")
     for cls, writer in postings.items():
         with _bar(progress, total=writer.nnz, desc=f"writing {cls.DIRNAME}", unit="posting", unit_scale=True) as bar:
             writer.finish(tmp / cls.DIRNAME, progress=bar.update)
         shutil.rmtree(tmp / f".spill-{cls.DIRNAME}", ignore_errors=True)
+        stage(f"postings {cls.DIRNAME}")
     report.chunks = int(sum(doc_sizes))
     starts = np.zeros(len(doc_sizes) + 1, dtype=np.int64)
     np.cumsum(doc_sizes, out=starts[1:])
@@ -264,6 +278,7 @@ def _write(results, total: int, size_of_batch, config: Config, embedder, report:
     Translator.save(build_dictionary(set(vocab)), tmp)
     names["person"].update(w for w in words if len(w) >= 2)
     entities.save(names, tmp)
+    stage("dictionary")
 
     dense_meta: dict = {"on": False, "model": None, "dimension": None, "signature": None, "requested": config.model, "reason": report.dense_reason, "kind": None}
     if embedder is not None:
@@ -275,11 +290,13 @@ def _write(results, total: int, size_of_batch, config: Config, embedder, report:
         dense.save(tmp)
         dense_meta = {"on": True, "model": embedder.model_id, "dimension": int(vectors.shape[1]), "signature": embedder.signature, "requested": config.model, "reason": "", "kind": dense.kind}
         report.dense = True
+        stage("embedding")
     backend = {"name": config.backend, "key": backend_key(config)}
     if config.backend == "qdrant":
         from rag.backends.qdrant import upload
 
         backend.update(upload(tmp, config, progress, *(delta or (None, set()))))
+        stage("qdrant")
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -293,6 +310,7 @@ def _write(results, total: int, size_of_batch, config: Config, embedder, report:
     with _bar(progress, desc="checksums", unit="B", unit_scale=True) as bar:
         manifest["files"] = file_table(tmp, progress=bar.update)
     write_manifest(tmp, manifest)
+    stage("checksums")
     _swap_in(tmp, index_dir)
     report.documents = len(doc_ids)
 

@@ -20,7 +20,8 @@ from pathlib import Path
 from rag.lexical import TermGroup
 from rag.text import EN_STOPWORDS, is_cjk, stem, tokenize
 
-FILENAME = "crosslingual.json"
+FILENAME = "crosslingual"  # a directory of keyed tables (rag.rows.KeyedTable), one per part
+TABLES = ("exact", "partial", "pinyin", "absent", "parts")
 VERSION = 3
 MAX_ALTERNATIVES = 8
 MAX_PHRASE = 5
@@ -184,7 +185,7 @@ def build_dictionary(vocab: set[str]) -> dict:
     absent = {k: round(min(1.0, 2.0 / math.log2(2 + n)), 3) for k, n in gloss_count.items() if k not in exact and k not in partial and k.isalpha()}
 
     pinyin: dict[str, list[str]] = defaultdict(list)
-    for word in vocab:
+    for word in sorted(vocab):  # sorted: the same index from the same corpus, whatever the hash seed
         if len(word) < 2 or not all(is_cjk(c) for c in word):
             continue
         py = word_pinyin.get(word) or "".join(char_pinyin.get(c, "?") for c in word)
@@ -214,12 +215,24 @@ class Translator:
 
     @classmethod
     def load(cls, index_dir: Path, vocab) -> Translator:
-        data = json.loads((Path(index_dir) / FILENAME).read_text(encoding="utf-8"))
-        return cls(data, vocab)
+        """The dictionary saved beside an index; its tables are read as questions need them."""
+        from rag.rows import KeyedTable
+
+        directory = Path(index_dir) / FILENAME
+        version = json.loads((directory / "version.json").read_text(encoding="utf-8"))["version"]
+        if version != VERSION:
+            raise ValueError(f"dictionary version {version} is not {VERSION}")
+        return cls({name: KeyedTable(directory, name) for name in TABLES}, vocab)
 
     @staticmethod
     def save(data: dict, index_dir: Path) -> None:
-        (Path(index_dir) / FILENAME).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        from rag.rows import KeyedTable
+
+        directory = Path(index_dir) / FILENAME
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in TABLES:
+            KeyedTable.write(directory, name, data[name])
+        (directory / "version.json").write_text(json.dumps({"version": data["version"]}), encoding="utf-8")
 
     def _alternatives(self, key: str) -> list[tuple[str, float]]:
         alts: dict[str, float] = {}

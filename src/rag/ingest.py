@@ -10,8 +10,10 @@ so the process that writes the index never holds the corpus.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from rag import entities
@@ -20,9 +22,10 @@ from rag.errors import CorpusError
 from rag.parse import CONTACT_NAME, parse_document
 from rag.postings import TokenCounts
 from rag.rows import encode
-from rag.text import add_words, char_bigrams, tokenize
+from rag.text import CJK, add_words, char_bigrams, tokenize
 from rag.types import Document, content_hash
 
+_HAS_CJK = re.compile(f"[{CJK}]")
 BATCH_CHARS = 200_000  # characters of text per batch sent to a worker (about 700 passages)
 POOL_ABOVE = 3_000_000  # bytes of corpus below which starting worker processes costs more than it saves
 
@@ -40,6 +43,25 @@ class Scanned:
     error: str | None = None
 
 
+HEADING_CACHE = 4096
+
+
+@lru_cache(maxsize=HEADING_CACHE)
+def _heading_tokens(heading: str) -> tuple[str, ...]:
+    return tuple(tokenize(heading))
+
+
+def passage_tokens(chunk) -> list[str]:
+    """tokenize(chunk.indexed_text), the heading path's tokens remembered: the passages of a
+    section share it, and it is a fifth of the text. Exact: the segmenter cuts the two apart at
+    the line break anyway, as long as both hold Chinese (text without any takes another path)."""
+    text = chunk.indexed_text
+    heading = chunk.section_path
+    if chunk.section and text == f"{heading}\n{chunk.text}" and _HAS_CJK.search(heading) and _HAS_CJK.search(chunk.text):
+        return list(_heading_tokens(heading)) + tokenize(chunk.text)
+    return tokenize(text)
+
+
 @dataclass
 class Processed:
     """A batch of documents, chunked and tokenized."""
@@ -50,7 +72,7 @@ class Processed:
     texts: list[str] | None = None  # indexed text of each passage, when embeddings are wanted
     words: TokenCounts | None = None
     bigrams: TokenCounts | None = None
-    names: dict[str, set[str]] = field(default_factory=entities.empty)
+    whole_words: set[str] = field(default_factory=set)  # for name tagging, once per distinct word
     footer: int = 0
 
 
@@ -101,7 +123,7 @@ def settle_ids(scanned: Iterable[Scanned]) -> dict[str, tuple[str, str | None]]:
 def process_documents(docs: list[Document], chunk_size: int, with_texts: bool) -> Processed:
     """Chunk, tokenize and tag documents (already parsed, ids settled)."""
     out = Processed(texts=[] if with_texts else None)
-    word_lists, pair_lists, whole = [], [], set()
+    word_lists, pair_lists = [], []
     for doc in docs:
         chunks = chunk_document(doc, chunk_size)
         out.documents.append(encode(doc.to_dict()))
@@ -109,14 +131,13 @@ def process_documents(docs: list[Document], chunk_size: int, with_texts: bool) -
         for c in chunks:
             out.chunks.append(encode(c.to_dict()))
             text = c.indexed_text
-            word_lists.append(tokenize(text))
-            whole.update(entities.whole_words(word_lists[-1]))
+            word_lists.append(passage_tokens(c))
+            out.whole_words.update(entities.whole_words(word_lists[-1]))
             pair_lists.append(char_bigrams(text))
             out.footer += c.kind == "footer"
             if out.texts is not None:
                 out.texts.append(text)
     out.words, out.bigrams = TokenCounts.of(word_lists), TokenCounts.of(pair_lists)
-    entities.tag_words(whole, out.names)
     return out
 
 
@@ -149,6 +170,8 @@ def _init_worker(words: list[str]) -> None:
 
     prepare_jieba()
     add_words(words)
+    if words:
+        tokenize("中文")  # load the segmenter now, with the names: tagging reads its dictionary
 
 
 class Workers:
@@ -163,8 +186,7 @@ class Workers:
             import multiprocessing
 
             self._pool = multiprocessing.get_context("spawn").Pool(count, initializer=_init_worker, initargs=(self._words,))
-        else:
-            _init_worker(self._words)
+        _init_worker(self._words)  # this process tags names and, without a pool, does the work
 
     def map(self, fn, arg_lists: Iterable[tuple]) -> Iterator:
         if self._pool is None:

@@ -78,6 +78,7 @@ class LexicalIndex:
         self.num_docs: int = postings.num_docs
         self._known: Mapping[str, list[str]] = {}
         self._cached_parts = lru_cache(maxsize=PARTS_CACHE)(self._find_parts)
+        self.idf = lru_cache(maxsize=PARTS_CACHE)(self._idf)
 
     @classmethod
     def build(cls, texts: list[str], index_dir: str | Path | None = None) -> LexicalIndex:
@@ -147,9 +148,9 @@ class LexicalIndex:
         df = self._postings.df(self.vocab[token])
         return math.log(1 + (self.num_docs - df + 0.5) / (df + 0.5))
 
-    def idf(self, term: str) -> float:
-        """Lucene IDF of a term; a phrase's document frequency is where all its tokens occur;
-        unknown terms get the IDF of a term seen once."""
+    def _idf(self, term: str) -> float:
+        """Lucene IDF of a term (self.idf, remembered); a phrase's document frequency is where all
+        its tokens occur; unknown terms get the IDF of a term seen once."""
         cols = self.columns(term)
         if cols is None:
             df = 1

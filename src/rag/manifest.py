@@ -22,7 +22,7 @@ BUILDING = ".building"
 _HASH_BLOCK = 1 << 20
 # Every entry any version of rag writes at the top of an index directory (manifest aside).
 INDEX_ENTRIES = frozenset("""documents.jsonl documents.offsets.npy chunks.jsonl chunks.offsets.npy doc_ids.json doc_chunks.npy
-    doc_years.npy chunk_docs.npy user_words.json sources.jsonl lexical lexical_bigrams crosslingual.json entities.json
+    doc_years.npy chunk_docs.npy user_words.json sources.jsonl lexical lexical_bigrams crosslingual crosslingual.json entities.json
     dense.faiss embeddings.npy embedding_keys.json""".split())
 
 

@@ -20,6 +20,7 @@ import json
 import math
 import mmap
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,12 @@ K1 = 1.5
 B = 0.75
 PARAMS = "params.json"
 _SPILL_PIECE = 4_000_000  # entries per pass over the spill files (48 MB of arrays)
+
+
+def _mapped(path: Path) -> np.ndarray:
+    """A .npy file memory-mapped, as a plain array: np.memmap's Python-level indexing costs a
+    microsecond per access, which binary searches and column lookups pay many times a query."""
+    return np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
 
 
 @dataclass(frozen=True)
@@ -59,15 +66,18 @@ class TokenCounts:
 class Vocabulary:
     """Token → id over the sorted vocab.txt, by binary search on the memory-mapped bytes."""
 
+    LOOKUP_CACHE = 65_536  # tokens whose id is remembered (bounded: queries bring any word)
+
     def __init__(self, blob, offsets: np.ndarray):
         self._blob = blob
         self._offsets = offsets
         self._n = len(offsets) - 1
+        self._find = lru_cache(maxsize=self.LOOKUP_CACHE)(self._search)
 
     @classmethod
-    def load(cls, directory: Path) -> Vocabulary:
-        path = Path(directory) / "vocab.txt"
-        offsets = np.load(Path(directory) / "vocab_offsets.npy", mmap_mode="r", allow_pickle=False)
+    def load(cls, directory: Path, name: str = "vocab") -> Vocabulary:
+        path = Path(directory) / f"{name}.txt"
+        offsets = _mapped(Path(directory) / f"{name}_offsets.npy")
         if path.stat().st_size == 0:
             return cls(b"", offsets)
         with path.open("rb") as f:
@@ -78,6 +88,10 @@ class Vocabulary:
         return self._blob[int(self._offsets[i]):int(self._offsets[i + 1]) - 1]
 
     def get(self, token: str, default=None):
+        found = self._find(token)
+        return default if found is None else found
+
+    def _search(self, token: str) -> int | None:
         key = token.encode("utf-8")
         lo, hi = 0, self._n
         while lo < hi:
@@ -86,7 +100,7 @@ class Vocabulary:
                 lo = mid + 1
             else:
                 hi = mid
-        return lo if lo < self._n and self._bytes(lo) == key else default
+        return lo if lo < self._n and self._bytes(lo) == key else None
 
     def __contains__(self, token) -> bool:
         return isinstance(token, str) and self.get(token) is not None
@@ -115,8 +129,7 @@ class Postings:
         self.params = json.loads((directory / PARAMS).read_text(encoding="utf-8"))
         if self.params.get("format") != FORMAT:
             raise ValueError(f"postings format {self.params.get('format')} is not {FORMAT}")
-        load = lambda name: np.load(directory / name, mmap_mode="r", allow_pickle=False)  # noqa: E731
-        self.indptr, self.indices, self.data = load("indptr.npy"), load("indices.npy"), load("data.npy")
+        self.indptr, self.indices, self.data = (_mapped(directory / name) for name in ("indptr.npy", "indices.npy", "data.npy"))
         self.vocab = Vocabulary.load(directory)
         self.num_docs = int(self.params["num_docs"])
         if len(self.indptr) != len(self.vocab) + 1 or len(self.indices) != len(self.data) or int(self.indptr[-1]) != len(self.indices):
@@ -129,6 +142,16 @@ class Postings:
         """(passage rows, BM25 weights) of one token."""
         a, b = int(self.indptr[tid]), int(self.indptr[tid + 1])
         return self.indices[a:b], self.data[a:b]
+
+
+def write_keys(directory: Path, name: str, keys: list[bytes]) -> None:
+    """Write keys (UTF-8, already in byte order) as a Vocabulary: name.txt and name_offsets.npy."""
+    offsets = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum([len(k) + 1 for k in keys], out=offsets[1:])
+    with (Path(directory) / f"{name}.txt").open("wb") as f:
+        for key in keys:
+            f.write(key + b"\n")
+    np.save(Path(directory) / f"{name}_offsets.npy", offsets, allow_pickle=False)
 
 
 def idf(df, n: int):
@@ -212,12 +235,7 @@ class PostingsWriter:
         data.flush()
         del indices, data
         np.save(out_dir / "indptr.npy", indptr, allow_pickle=False)
-        offsets = np.zeros(len(tokens) + 1, dtype=np.int64)
-        np.cumsum([len(encoded[i]) + 1 for i in order], out=offsets[1:])
-        with (out_dir / "vocab.txt").open("wb") as f:
-            for i in order:
-                f.write(encoded[i] + b"\n")
-        np.save(out_dir / "vocab_offsets.npy", offsets, allow_pickle=False)
+        write_keys(out_dir, "vocab", [encoded[i] for i in order])
         params = {"format": FORMAT, "method": "lucene", "k1": K1, "b": B, "num_docs": n, "avg_doc_len": avgdl, "vocab_size": len(tokens), "nnz": self._nnz}
         (out_dir / PARAMS).write_text(json.dumps(params), encoding="utf-8")
         for name in self._files:

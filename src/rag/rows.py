@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import mmap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,7 +42,7 @@ class JsonLinesWriter:
         np.save(offsets_path(self.path), np.asarray(self._offsets, dtype=np.int64), allow_pickle=False)
 
 
-def encode(record: dict) -> bytes:
+def encode(record) -> bytes:
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -51,7 +51,7 @@ class JsonLines(Sequence):
 
     def __init__(self, path: Path, decode: Callable[[dict], object], cache: int = 1024):
         self.path = Path(path)
-        self._offsets = np.load(offsets_path(self.path), mmap_mode="r", allow_pickle=False)
+        self._offsets = np.load(offsets_path(self.path), mmap_mode="r", allow_pickle=False).view(np.ndarray)
         size = self.path.stat().st_size
         if int(self._offsets[-1]) != size:
             raise ValueError(f"{self.path} holds {size} bytes but its offsets end at {int(self._offsets[-1])}")
@@ -87,3 +87,42 @@ class JsonLines(Sequence):
         # a full pass decodes every line once without flooding the cache
         for i in range(len(self)):
             yield self._read(i)
+
+
+class KeyedTable(Mapping):
+    """A read-only mapping stored as sorted keys (rag.postings.Vocabulary) beside JSON Lines of
+    the values in the same order: a lookup is a binary search and one decoded line, and opening
+    it reads nothing, however large it is."""
+
+    def __init__(self, directory: Path, name: str):
+        from rag.postings import Vocabulary
+
+        self._keys = Vocabulary.load(directory, name)
+        self._values = JsonLines(Path(directory) / f"{name}.jsonl", lambda v: v, cache=1024)
+        if len(self._keys) != len(self._values):
+            raise ValueError(f"{name} in {directory}: {len(self._keys)} keys but {len(self._values)} values")
+
+    @staticmethod
+    def write(directory: Path, name: str, table: dict) -> None:
+        from rag.postings import write_keys
+
+        keys = sorted(table, key=lambda k: k.encode("utf-8"))
+        write_keys(directory, name, [k.encode("utf-8") for k in keys])
+        values = JsonLinesWriter(Path(directory) / f"{name}.jsonl")
+        values.write_lines([encode(table[k]) for k in keys])
+        values.close()
+
+    def __getitem__(self, key):
+        i = self._keys.get(key) if isinstance(key, str) else None
+        if i is None:
+            raise KeyError(key)
+        return self._values[i]
+
+    def __contains__(self, key) -> bool:
+        return key in self._keys
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)

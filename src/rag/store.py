@@ -12,7 +12,7 @@
       user_words.json        names taught to the segmenter (addressees, contacts)
       lexical/               BM25 postings over jieba words, memory-mapped (rag.postings)
       lexical_bigrams/       the same over character pairs
-      crosslingual.json      English → Chinese dictionary restricted to this index's words
+      crosslingual/          English → Chinese dictionary restricted to this index's words, as keyed tables
       entities.json          people, bodies and places named in the passages
       dense.faiss            FAISS index, flat or HNSW (when the dense channel is on)
       embeddings.npy         passage vectors, reused by content hash on the next build
@@ -28,6 +28,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Mapping
 from functools import cached_property
@@ -42,7 +43,7 @@ from rag.crosslingual import Translator
 from rag.dense import DenseIndex
 from rag.errors import CorpusError, IndexProblem, InputError
 from rag.lexical import BigramIndex, LexicalIndex
-from rag.loader import corpus_files
+from rag.loader import SUFFIXES, corpus_files
 from rag.manifest import MANIFEST, SCHEMA_VERSION, inspect, read_manifest  # noqa: F401  (re-exported)
 from rag.parse import normalize_doc_number
 from rag.rows import JsonLines
@@ -65,12 +66,30 @@ def _glossary_hash() -> str:
 
 
 def fingerprint(corpus_dir: str | Path) -> str:
-    """Cheap identity of the corpus files (names, sizes, modification times) for staleness checks."""
+    """Cheap identity of the corpus's .txt/.md files (names, sizes, modification times; hidden
+    ones aside) for staleness checks: one stat per file, so every question can afford it. It may
+    cover a file the loader skips (a README): a change there costs a content check, which finds
+    the corpus unchanged."""
     root = Path(corpus_dir)
+    entries, todo = [], [root]
+    while todo:
+        try:
+            with os.scandir(todo.pop()) as found:
+                for entry in found:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir():
+                        todo.append(Path(entry.path))
+                    elif entry.is_file() and entry.name.lower().endswith(SUFFIXES):
+                        st = entry.stat()
+                        entries.append(f"{os.path.relpath(entry.path, root)}\x1f{st.st_size}\x1f{st.st_mtime_ns}\n")
+        except OSError:
+            continue
+    if not entries:
+        corpus_files(root)  # says why: no such directory, or nothing in it
     h = hashlib.sha1()
-    for p in corpus_files(root):
-        st = p.stat()
-        h.update(f"{p.relative_to(root)}\x1f{st.st_size}\x1f{st.st_mtime_ns}\n".encode())
+    for line in sorted(entries):
+        h.update(line.encode())
     return h.hexdigest()[:16]
 
 
@@ -112,7 +131,7 @@ class OpenIndex:
         self.chunks = JsonLines(self.path / "chunks.jsonl", Chunk.from_dict, cache=4096)
         ids = json.loads((self.path / "doc_ids.json").read_text(encoding="utf-8"))
         self.ordinal: dict[str, int] = {doc_id: i for i, doc_id in enumerate(ids)}
-        load = lambda name: np.load(self.path / name, mmap_mode="r", allow_pickle=False)  # noqa: E731
+        load = lambda name: np.load(self.path / name, mmap_mode="r", allow_pickle=False).view(np.ndarray)  # noqa: E731
         self.doc_chunks, self.chunk_docs, self.doc_years = load("doc_chunks.npy"), load("chunk_docs.npy"), load("doc_years.npy")
         if not (len(ids) == len(self.documents) == len(self.doc_years) == len(self.doc_chunks) - 1 and len(self.chunks) == len(self.chunk_docs) == int(self.doc_chunks[-1])):
             raise ValueError("the document and passage tables do not fit together")

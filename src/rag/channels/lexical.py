@@ -37,8 +37,9 @@ class SentenceReranker:
         text = self._text(row)
         return tuple(normalize(text[s:e]) for s, e in sentences(text))
 
-    def best_sentence(self, row: int, groups) -> float:
-        return max((sum(g.weight for g in groups if any(t.split(" ")[0] in x for t, _ in g.alternatives)) for x in self._split(row)), default=0.0)
+    def best_sentence(self, row: int, keys: list[tuple[float, tuple[str, ...]]]) -> float:
+        """keys: (group weight, the first word of each alternative) per query group."""
+        return max((sum(w for w, words in keys if any(t in x for t in words)) for x in self._split(row)), default=0.0)
 
     def rerank(self, ranked: list[int], score, groups) -> list[int]:
         """ranked: rows best first; score(row): the channel's score, the first row's the best."""
@@ -47,7 +48,8 @@ class SentenceReranker:
         head = ranked[:RERANK_DEPTH]
         best = score(head[0])
         weight = sum(g.weight for g in groups) or 1.0
-        local = {i: self.best_sentence(i, groups) / weight for i in head}
+        keys = [(g.weight, tuple(dict.fromkeys(t.split(" ")[0] for t, _ in g.alternatives))) for g in groups]
+        local = {i: self.best_sentence(i, keys) / weight for i in head}
         head.sort(key=lambda i: -((1 - SENTENCE_WEIGHT) * score(i) / best + SENTENCE_WEIGHT * local[i]))
         return head + ranked[RERANK_DEPTH:]
 

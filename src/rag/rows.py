@@ -70,7 +70,9 @@ class JsonLines(Sequence):
         try:
             return self._decode(json.loads(line))
         except (ValueError, TypeError, KeyError) as e:
-            raise ValueError(f"line {i + 1} of {self.path} is damaged ({e})") from None
+            from rag.errors import IndexProblem
+
+            raise IndexProblem(f"line {i + 1} of {self.path} is damaged ({e}); run `rag index` to repair the index") from None
 
     def __getitem__(self, i):
         if isinstance(i, slice):

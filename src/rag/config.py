@@ -41,10 +41,10 @@ class Config:
     rrf_k: int = DEFAULT_RRF_K
     fetch_factor: int = 8  # each channel contributes fetch_factor × k candidates to fusion
     batch_size: int = 32
-    backend: str = "local"  # local: bm25s-layout postings + FAISS in the index directory; qdrant: a Qdrant server
+    backend: str = "local"  # local: memory-mapped BM25 postings + FAISS in the index directory; qdrant: a Qdrant server
     qdrant_url: str | None = None  # http://host:6333 of a Qdrant server or cluster
     qdrant_path: str | None = None  # or a directory for Qdrant's in-process local mode
-    qdrant_collection: str = "rag"
+    qdrant_collection: str = ""  # empty: one named after the index directory, so indexes never share one
     workers: int = 0  # build processes; 0: one per core for large corpora
     hnsw_above: int = 200_000  # passages above which the dense channel uses an HNSW graph, not exact search
 

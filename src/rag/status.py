@@ -18,7 +18,9 @@ def _backend(config: Config, manifest: dict | None) -> dict:
     """The backend in use and where it points."""
     if config.backend == "qdrant":
         where = {"url": config.qdrant_url} if config.qdrant_url else {"path": str(Path(config.qdrant_path).expanduser())}
-        out = {"name": "qdrant", **where, "collection": config.qdrant_collection}
+        from rag.backends import collection_name
+
+        out = {"name": "qdrant", **where, "collection": collection_name(config)}
     else:
         out = {"name": "local", "path": str(Path(config.index_dir))}
     built = (manifest or {}).get("backend", {})

@@ -9,9 +9,19 @@ the dictionary that question analysis needs; a backend decides where ranking hap
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from rag.config import Config
+
+
+def collection_name(config: Config) -> str:
+    """The Qdrant collection of an index: RAG_QDRANT_COLLECTION, else one per index directory
+    (the benchmark indexes under index/benchmarks/ get their own)."""
+    if config.qdrant_collection:
+        return config.qdrant_collection
+    digest = hashlib.sha1(str(Path(config.index_dir).expanduser().resolve()).encode()).hexdigest()[:10]
+    return f"rag-{digest}"
 
 
 def backend_key(config: Config) -> str:
@@ -19,7 +29,7 @@ def backend_key(config: Config) -> str:
     if config.backend == "local":
         return "local"
     target = config.qdrant_url or str(Path(config.qdrant_path).expanduser().resolve())
-    return f"qdrant|{target}|{config.qdrant_collection}"
+    return f"qdrant|{target}|{collection_name(config)}"
 
 
 class LocalBackend:

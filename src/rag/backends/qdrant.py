@@ -35,6 +35,7 @@ import numpy as np
 from rag.channels.base import ChannelHit, Filters
 from rag.channels.dense import DenseChannel
 from rag.channels.lexical import BIGRAM_WEIGHT, SentenceReranker, scaled
+from rag.backends import collection_name
 from rag.config import Config
 from rag.errors import IndexProblem
 from rag.lexical import BigramIndex, LexicalIndex, top_k
@@ -58,8 +59,10 @@ def point_id(doc_id: str, index: int, chunk_id: str) -> int:
 
 def client_for(config: Config):
     """One client per target and process (local mode allows a single client per directory)."""
-    from qdrant_client import QdrantClient
-
+    try:
+        from qdrant_client import QdrantClient
+    except ImportError:
+        raise IndexProblem("the qdrant backend needs the qdrant-client package: pip install 'rag[qdrant]'") from None
     key = config.qdrant_url or str(Path(config.qdrant_path).expanduser().resolve())
     with _clients_lock:
         if not _clients:
@@ -112,6 +115,16 @@ def _alias_target(client, name: str) -> str | None:
     return name if client.collection_exists(name) else None
 
 
+def _cluster_settings(client, collection: str | None) -> dict:
+    """Shards, replicas and write consistency of the collection being replaced, kept for the new
+    one: create the first collection with them and every rebuild keeps them."""
+    if collection is None:
+        return {}
+    params = client.get_collection(collection).config.params
+    keys = ("shard_number", "replication_factor", "write_consistency_factor")
+    return {k: getattr(params, k) for k in keys if getattr(params, k, None) is not None}
+
+
 def _point_alias(client, name: str, target: str, previous: str | None) -> None:
     from qdrant_client import models
 
@@ -136,7 +149,7 @@ def upload(index_dir: Path, config: Config, progress: bool = False, only_docs: s
     from rag.types import Chunk
 
     client = client_for(config)
-    name = config.qdrant_collection
+    name = collection_name(config)
     dense_path = Path(index_dir) / "embeddings.npy"
     vectors = np.load(dense_path, mmap_mode="r") if dense_path.exists() else None
     current = _alias_target(client, name)
@@ -152,9 +165,10 @@ def upload(index_dir: Path, config: Config, progress: bool = False, only_docs: s
         target = f"{name}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
         dense_config = {DENSE: models.VectorParams(size=int(vectors.shape[1]), distance=models.Distance.COSINE)} if vectors is not None else {}
         sparse = {n: models.SparseVectorParams(modifier=models.Modifier.IDF) for n in (WORDS, BIGRAMS)}
-        client.create_collection(target, vectors_config=dense_config, sparse_vectors_config=sparse)
-        client.create_payload_index(target, "doc_id", models.PayloadSchemaType.KEYWORD)
-        client.create_payload_index(target, "year", models.PayloadSchemaType.INTEGER)
+        client.create_collection(target, vectors_config=dense_config, sparse_vectors_config=sparse, **_cluster_settings(client, current))
+        if config.qdrant_url:  # a server filters through them; local mode scans anyway (and warns)
+            client.create_payload_index(target, "doc_id", models.PayloadSchemaType.KEYWORD)
+            client.create_payload_index(target, "year", models.PayloadSchemaType.INTEGER)
     doc_ids = json.loads((Path(index_dir) / "doc_ids.json").read_text(encoding="utf-8"))
     chunk_docs, doc_chunks = np.load(Path(index_dir) / "chunk_docs.npy"), np.load(Path(index_dir) / "doc_chunks.npy")
     years = np.load(Path(index_dir) / "doc_years.npy")
@@ -188,7 +202,7 @@ class QdrantBackend:
     def __init__(self, config: Config, manifest: dict):
         self.config = config
         self.manifest = manifest
-        self.collection = config.qdrant_collection
+        self.collection = collection_name(config)
         self._client = None
 
     @property

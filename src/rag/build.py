@@ -26,7 +26,7 @@ from rag.backends import backend_key
 from rag.config import Config
 from rag.crosslingual import Translator, build_dictionary
 from rag.dense import DenseIndex
-from rag.errors import CorpusError, ModelUnavailable
+from rag.errors import CorpusError, IndexProblem, ModelUnavailable
 from rag.ingest import Workers, batches, names_to_learn, process_documents, process_files, scan, settle_ids, worker_count
 from rag.lexical import BigramIndex, LexicalIndex
 from rag.loader import corpus_files
@@ -79,13 +79,16 @@ def build_lock(index_dir: Path, log=_stderr):
     """Hold the index directory's build lock, waiting (and saying so) while another process has it."""
     from filelock import FileLock, Timeout
 
-    index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir / LOCK))
     try:
-        lock.acquire(timeout=LOCK_POLL)
-    except Timeout:
-        log(f"another rag process is building the index at {index_dir}; waiting for it to finish…")
-        lock.acquire()
+        index_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            lock.acquire(timeout=LOCK_POLL)
+        except Timeout:
+            log(f"another rag process is building the index at {index_dir}; waiting for it to finish…")
+            lock.acquire()
+    except OSError as e:
+        raise IndexProblem(f"cannot write the index directory {index_dir} ({e.strerror or e}); check its permissions or pass --index DIR") from None
     try:
         yield
     finally:

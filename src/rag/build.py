@@ -195,6 +195,20 @@ def write_index(docs: list[Document], config: Config, embedder, report: BuildRep
         _write(results, sum(len(d.text) for d in docs), lambda i: sum(len(d.text) for d in work[i]), config, embedder, report, progress, words, sources, extra or {})
 
 
+def channel_parameters(config: Config, dense_kind: str | None) -> dict:
+    """What the channels were built and are queried with, recorded in the manifest."""
+    from rag import dense
+    from rag.postings import B, K1
+
+    out = {
+        "lexical": {"bm25": "lucene", "k1": K1, "b": B, "bigram_weight": config.bigram_weight, "rerank_depth": config.rerank_depth, "sentence_weight": config.sentence_weight},
+        "fusion": {"rrf_k": config.rrf_k, "fetch_factor": config.fetch_factor},
+    }
+    if dense_kind is not None:
+        out["dense"] = {"index": dense_kind, "hnsw_above": config.hnsw_above, "hnsw_m": dense.HNSW_M, "ef_search": dense.HNSW_EF_SEARCH}
+    return out
+
+
 def _setup_of(manifest: dict) -> dict:
     return {"settings": manifest.get("settings"), "signature": manifest.get("dense", {}).get("signature"), "backend": manifest.get("backend", {}).get("key")}
 
@@ -306,6 +320,7 @@ def _write(results, total: int, size_of_batch, config: Config, embedder, report:
         **extra,
         "settings": index_settings(config),
         "channels": ["lexical", "crosslingual"] + (["dense"] if dense_meta["on"] else []),
+        "channel_parameters": channel_parameters(config, dense_meta["kind"]),
         "dense": dense_meta,
         "backend": backend,
         "counts": {"documents": len(doc_ids), "chunks": report.chunks, "footer_chunks": footer, "vocabulary": len(vocab)},

@@ -49,7 +49,7 @@ class LocalBackend:
         from rag.channels.dense import DenseChannel
         from rag.channels.lexical import LexicalChannel
 
-        return [LexicalChannel(index), DenseChannel(index)]
+        return [LexicalChannel(index, config), DenseChannel(index)]
 
 
 def open_backend(config: Config, manifest: dict):

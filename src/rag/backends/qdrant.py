@@ -34,7 +34,7 @@ import numpy as np
 
 from rag.channels.base import ChannelHit, Filters
 from rag.channels.dense import DenseChannel
-from rag.channels.lexical import BIGRAM_WEIGHT, SentenceReranker, scaled
+from rag.channels.lexical import SentenceReranker, scaled
 from rag.backends import collection_name
 from rag.config import Config
 from rag.errors import IndexProblem
@@ -216,7 +216,7 @@ class QdrantBackend:
         return {"name": self.name, **where, "collection": self.collection}
 
     def channels(self, index, config: Config) -> list:
-        return [QdrantLexicalChannel(self, index), QdrantDenseChannel(self, index)]
+        return [QdrantLexicalChannel(self, index, config), QdrantDenseChannel(self, index)]
 
     def filter(self, filters: Filters | None):
         from qdrant_client import models
@@ -272,9 +272,10 @@ class QdrantLexicalChannel:
     name = "lexical"
     available = True
 
-    def __init__(self, backend: QdrantBackend, index):
+    def __init__(self, backend: QdrantBackend, index, config: Config):
         self.backend, self.index = backend, index
-        self._reranker = SentenceReranker(lambda row: index.chunks[row].text)
+        self.bigram_weight = config.bigram_weight
+        self._reranker = SentenceReranker(lambda row: index.chunks[row].text, config.rerank_depth, config.sentence_weight)
 
     def search(self, query, k: int, filters: Filters | None = None) -> list[ChannelHit]:
         from qdrant_client import models
@@ -298,7 +299,7 @@ class QdrantLexicalChannel:
         vectors = {n: [dict(zip(v.indices, v.values)) if (v := (p.vector or {}).get(n)) is not None else {} for _, p in candidates] for n in (WORDS, BIGRAMS)}
         scores = scaled(_exact(query.groups, self.index.lexical, vectors[WORDS], whole=True))
         if query.bigram_groups:
-            scores = scores + BIGRAM_WEIGHT * scaled(_exact(query.bigram_groups, self.index.bigrams, vectors[BIGRAMS], whole=False))
+            scores = scores + self.bigram_weight * scaled(_exact(query.bigram_groups, self.index.bigrams, vectors[BIGRAMS], whole=False))
         by_row = dict(zip(rows.tolist(), scores.tolist()))
         ranked = [int(rows[i]) for i in top_k(scores, k)]
         ranked = self._reranker.rerank(ranked, by_row.__getitem__, query.groups)

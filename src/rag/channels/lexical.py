@@ -1,8 +1,9 @@
 """The lexical channel on the local index: word BM25 plus character-pair BM25, each scaled by its
-best score, then the first RERANK_DEPTH passages re-ordered by how much of the question their best
-sentence holds (questions usually restate one sentence). Measured on XQuAD and CMRC 2018:
-evals/README.md. English questions reach it through the dictionary: their term groups hold the
-Chinese alternatives (rag.crosslingual), so the cross-lingual expansion is scored here too."""
+best score, then the first passages re-ordered by how much of the question their best sentence
+holds (questions usually restate one sentence); the weights are Config's bigram_weight,
+rerank_depth and sentence_weight. English questions reach it through the dictionary: their term
+groups hold the Chinese alternatives (rag.crosslingual), so the cross-lingual expansion is
+scored here too, each English word by its best Chinese alternative."""
 
 from __future__ import annotations
 
@@ -14,9 +15,6 @@ from rag.channels.base import ChannelHit, Filters
 from rag.lexical import top_k
 from rag.text import normalize, sentences
 
-BIGRAM_WEIGHT = 1.0
-RERANK_DEPTH = 20
-SENTENCE_WEIGHT = 0.4
 SENTENCE_CACHE = 4096  # passages whose sentences are kept split (bounded: a server sees many)
 
 
@@ -29,8 +27,9 @@ class SentenceReranker:
     """Re-orders a channel's head by the weight of the question's groups found together in one
     sentence of each passage. text(row) gives a passage's text."""
 
-    def __init__(self, text):
+    def __init__(self, text, depth: int = 20, weight: float = 0.4):
         self._text = text
+        self.depth, self.weight = depth, weight
         self._split = lru_cache(maxsize=SENTENCE_CACHE)(self._sentences)
 
     def _sentences(self, row: int) -> tuple[str, ...]:
@@ -45,13 +44,13 @@ class SentenceReranker:
         """ranked: rows best first; score(row): the channel's score, the first row's the best."""
         if not ranked:
             return ranked
-        head = ranked[:RERANK_DEPTH]
+        head = ranked[:self.depth]
         best = score(head[0])
         weight = sum(g.weight for g in groups) or 1.0
         keys = [(g.weight, tuple(dict.fromkeys(t.split(" ")[0] for t, _ in g.alternatives))) for g in groups]
         local = {i: self.best_sentence(i, keys) / weight for i in head}
-        head.sort(key=lambda i: -((1 - SENTENCE_WEIGHT) * score(i) / best + SENTENCE_WEIGHT * local[i]))
-        return head + ranked[RERANK_DEPTH:]
+        head.sort(key=lambda i: -((1 - self.weight) * score(i) / best + self.weight * local[i]))
+        return head + ranked[self.depth:]
 
 
 class LexicalChannel:
@@ -60,14 +59,15 @@ class LexicalChannel:
     name = "lexical"
     available = True
 
-    def __init__(self, index):
+    def __init__(self, index, config):
         self.index = index
-        self._reranker = SentenceReranker(lambda row: index.chunks[row].text)
+        self.bigram_weight = config.bigram_weight
+        self._reranker = SentenceReranker(lambda row: index.chunks[row].text, config.rerank_depth, config.sentence_weight)
 
     def scores(self, query) -> np.ndarray:
         scores = scaled(self.index.lexical.score(list(query.groups)))
         if self.index.bigrams is not None and query.bigram_groups:
-            scores = scores + BIGRAM_WEIGHT * scaled(self.index.bigrams.score(list(query.bigram_groups)))
+            scores = scores + self.bigram_weight * scaled(self.index.bigrams.score(list(query.bigram_groups)))
         return scores
 
     def search(self, query, k: int, filters: Filters | None = None) -> list[ChannelHit]:

@@ -56,12 +56,19 @@ class HashEmbedder(Embedder):
         out[:, 0] += 1e-3
         return normalize_rows(out)
 
-    # LangChain's Embeddings protocol
-    def embed_documents(self, texts, batch_size=32, progress=None):
-        return super().embed_documents(texts, batch_size, progress) if progress else self.embed_batch(list(texts), "document").tolist()
 
-    def embed_query(self, text):
-        return self.embed_batch([text], "query")[0]
+def langchain_embeddings(embedder: HashEmbedder):
+    """The same embedder behind LangChain's Embeddings interface."""
+    from langchain_core.embeddings import Embeddings
+
+    class Adapter(Embeddings):
+        def embed_documents(self, texts):
+            return embedder.embed_batch(list(texts), "document").tolist()
+
+        def embed_query(self, text):
+            return embedder.embed_query(text).tolist()
+
+    return Adapter()
 
 
 def timed(fn, questions):
@@ -85,6 +92,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--skip-hybrid", action="store_true")
+    parser.add_argument("--skip-lexical", action="store_true", help="only the hybrids (LangChain's BM25 is still built, for its ensemble)")
     args = parser.parse_args()
 
     from langchain_classic.retrievers import EnsembleRetriever
@@ -118,10 +126,12 @@ def main() -> None:
         out["systems"][name] = {"build_s": round(built_s, 1), "query_wall": stats(wall), "query_cpu": stats(cpu), "recall@5": recall(docs)}
         print(name, json.dumps(out["systems"][name]), file=sys.stderr)
 
-    run("rag lexical", lambda q: [h.chunk.doc_id for h in lexical.search(q, k=args.k).hits], 0.0)
+    if not args.skip_lexical:
+        run("rag lexical", lambda q: [h.chunk.doc_id for h in lexical.search(q, k=args.k).hits], 0.0)
     started = time.perf_counter()
     bm25 = BM25Retriever.from_texts(texts, metadatas=metadatas, preprocess_func=tokenize, k=args.k)
-    run("LangChain BM25", lambda q: [d.metadata["doc_id"] for d in bm25.invoke(q)], time.perf_counter() - started)
+    if not args.skip_lexical:
+        run("LangChain BM25", lambda q: [d.metadata["doc_id"] for d in bm25.invoke(q)], time.perf_counter() - started)
 
     if not args.skip_hybrid:
         embedder = HashEmbedder()
@@ -132,7 +142,7 @@ def main() -> None:
         run("rag hybrid", lambda q: [h.chunk.doc_id for h in hybrid.search(q, k=args.k).hits], time.perf_counter() - started)
         vectors = np.load(Path(hybrid_config.index_dir) / "embeddings.npy")
         started = time.perf_counter()
-        store = FAISS.from_embeddings(list(zip(texts, vectors.tolist())), embedder, metadatas=metadatas, distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT)
+        store = FAISS.from_embeddings(list(zip(texts, vectors.tolist())), langchain_embeddings(embedder), metadatas=metadatas, distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT)
         ensemble = EnsembleRetriever(retrievers=[bm25, store.as_retriever(search_kwargs={"k": args.k})], weights=[0.5, 0.5])
         run("LangChain ensemble", lambda q: [d.metadata["doc_id"] for d in ensemble.invoke(q)[:args.k]], time.perf_counter() - started)
     print(json.dumps(out, ensure_ascii=False))

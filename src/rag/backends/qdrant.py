@@ -42,7 +42,7 @@ from rag.lexical import BigramIndex, LexicalIndex, top_k
 from rag.postings import Postings, idf
 
 WORDS, BIGRAMS, DENSE = "words", "bigrams", "dense"
-POOL = 4  # candidates fetched per passage a channel returns, for exact re-scoring
+POOL = 2  # candidates fetched per passage a channel returns, for exact re-scoring (per prefetch)
 UPLOAD_BATCH = 256
 _clients: dict[str, object] = {}
 _clients_lock = threading.Lock()

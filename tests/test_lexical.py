@@ -42,10 +42,9 @@ def test_top_k_is_deterministic_and_respects_the_mask():
 
 
 def test_save_and_load_round_trip_with_readable_vocabulary(tmp_path):
-    lex = LexicalIndex.build(TEXTS)
-    lex.save(tmp_path)
-    raw = (tmp_path / "lexical" / "vocab.index.json").read_text(encoding="utf-8")
-    assert "研发" in raw and "\\u" not in raw
+    lex = LexicalIndex.build(TEXTS, tmp_path)
+    raw = (tmp_path / "lexical" / "vocab.txt").read_text(encoding="utf-8")
+    assert "研发" in raw.splitlines() and "\\u" not in raw
     again = LexicalIndex.load(tmp_path)
     q = plain_query("外资研发")
     assert np.allclose(lex.score(q), again.score(q))
@@ -59,3 +58,23 @@ def test_bigrams_find_what_segmentation_split():
     scores = big.score([TermGroup((("超级碗演唱", 1.0),))])
     assert scores[0] > scores[1] > 0 and scores[2] == 0  # 级碗 and 演唱 only in passage 0
     assert big.parts("超级碗") == ["超级", "级碗"]
+
+
+def test_weights_are_bm25s_lucene_scores(tmp_path):
+    """The postings hold what bm25s (Lucene variant, k1 1.5, b 0.75) computes for the same tokens."""
+    import bm25s
+
+    from rag.text import tokenize
+
+    texts = TEXTS + ["上海外资研发中心与外资企业", "研发研发研发中心"]
+    lex = LexicalIndex.build(texts, tmp_path)
+    reference = bm25s.BM25(method="lucene")
+    reference.index([tokenize(t) for t in texts], show_progress=False)
+    tokens = {t: i for t, i in reference.vocab_dict.items() if t}  # bm25s adds "" for unknown words
+    for token, tid in tokens.items():
+        expected = np.zeros(len(texts), dtype=np.float32)
+        s = reference.scores
+        a, b = s["indptr"][tid], s["indptr"][tid + 1]
+        expected[s["indices"][a:b]] = s["data"][a:b]
+        assert np.allclose(lex.token_scores(token), expected, rtol=1e-5), token
+    assert len(lex.vocab) == len(tokens)

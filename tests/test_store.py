@@ -19,14 +19,14 @@ def test_index_directory_layout_and_manifest(small_corpus, tmp_path, hash_embedd
     report = build_index(cfg, embedder=hash_embedder)
     idx = tmp_path / "idx"
     names = {p.name for p in idx.iterdir()}
-    assert {"manifest.json", "documents.jsonl", "chunks.jsonl", "lexical", "crosslingual.json", "dense.faiss", "embeddings.npy", "embedding_keys.json"} <= names
+    assert {"manifest.json", "documents.jsonl", "chunks.jsonl", "lexical", "crosslingual", "dense.faiss", "embeddings.npy", "embedding_keys.json"} <= names
     assert not list(idx.rglob("*.pkl")) and not list(idx.rglob("*.pickle"))
     np.load(idx / "embeddings.npy", allow_pickle=False)
     for npy in (idx / "lexical").glob("*.npy"):
         np.load(npy, allow_pickle=False)
     manifest = json.loads((idx / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["schema_version"] == SCHEMA_VERSION
-    assert manifest["dense"] == {"on": True, "model": "test/hash-bigrams", "dimension": 64, "signature": "test/hash-bigrams", "requested": None, "reason": ""}
+    assert manifest["dense"] == {"on": True, "model": "test/hash-bigrams", "dimension": 64, "signature": "test/hash-bigrams", "requested": None, "reason": "", "kind": "flat"}
     assert manifest["settings"]["chunk_size"] == 600
     assert manifest["counts"]["documents"] == 2 and manifest["counts"]["chunks"] == report.chunks
     assert manifest["channels"] == ["lexical", "crosslingual", "dense"]

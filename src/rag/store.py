@@ -1,27 +1,37 @@
 """The index on disk: a directory holding a manifest beside the data of every channel.
 
     index/
-      manifest.json        schema, settings, model and dimension (or none), corpus hash, counts
-      documents.jsonl      one reply per line: metadata, repaired text, blocks
-      chunks.jsonl         one passage per line; offsets index into the document text
-      lexical/             BM25 arrays (.npy) and vocabulary (bm25s layout) over jieba words
-      lexical_bigrams/     the same over character pairs
-      crosslingual.json    English → Chinese dictionary restricted to this index's words
-      entities.json        people, bodies and places named in the passages
-      dense.faiss          FAISS inner-product index (when the dense channel is on)
-      embeddings.npy       passage vectors, reused by content hash on the next build
-      embedding_keys.json  the content hash of each row of embeddings.npy
+      manifest.json          schema, settings, backend, model and dimension (or none), corpus hash,
+                             counts, and the size and SHA-1 of every file below
+      documents.jsonl        one reply per line: metadata, repaired text, blocks (+ .offsets.npy)
+      chunks.jsonl           one passage per line; offsets index into the document text (+ .offsets.npy)
+      doc_ids.json           the documents' ids (文号) in row order
+      doc_chunks.npy         each document's first passage row; chunk_docs.npy, each passage's document
+      doc_years.npy          each document's year (0: none), for the year filter
+      sources.jsonl          each corpus file with its id and content hash, to tell what changed
+      user_words.json        names taught to the segmenter (addressees, contacts)
+      lexical/               BM25 postings over jieba words, memory-mapped (rag.postings)
+      lexical_bigrams/       the same over character pairs
+      crosslingual/          English → Chinese dictionary restricted to this index's words, as keyed tables
+      entities.json          people, bodies and places named in the passages
+      dense.faiss            FAISS index, flat or HNSW (when the dense channel is on)
+      embeddings.npy         passage vectors, reused by content hash on the next build
+      embedding_keys.json    the content hash of each row of embeddings.npy
 
 No pickles: JSON, JSON Lines (UTF-8, real characters), NumPy arrays and FAISS's own format.
-Building lives in rag.build; this module reads and opens an index.
+Nothing is parsed in full at open: arrays are memory-mapped and passages read by offset, so a
+large index opens as fast as a small one. Building lives in rag.build; this module opens.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import os
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -31,27 +41,23 @@ from rag.chunking import CHUNKER_VERSION
 from rag.config import Config
 from rag.crosslingual import VERSION as DICT_VERSION
 from rag.crosslingual import Translator
-from rag.crosslingual import FILENAME as DICT_FILE
 from rag.dense import DenseIndex
 from rag.errors import CorpusError, IndexProblem, InputError
 from rag.lexical import BigramIndex, LexicalIndex
-from rag.loader import corpus_files
+from rag.loader import SUFFIXES, corpus_files
+from rag.manifest import MANIFEST, SCHEMA_VERSION, inspect, read_manifest  # noqa: F401  (re-exported)
 from rag.parse import normalize_doc_number
+from rag.rows import JsonLines
 from rag.text import add_words
 from rag.types import Chunk, Document
 
-SCHEMA_VERSION = 4
 TOKENIZER_VERSION = 1
-MANIFEST = "manifest.json"
+NEAREST = 3  # 文号 suggested when one is not in the index
+ABSENT = "does not exist yet"
 
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def _glossary_hash() -> str:
@@ -61,23 +67,31 @@ def _glossary_hash() -> str:
 
 
 def fingerprint(corpus_dir: str | Path) -> str:
-    """Cheap identity of the corpus files (names, sizes, modification times) for staleness checks."""
+    """Cheap identity of the corpus's .txt/.md files (names, sizes, modification times; hidden
+    ones aside) for staleness checks: one stat per file, so every question can afford it. It may
+    cover a file the loader skips (a README): a change there costs a content check, which finds
+    the corpus unchanged."""
     root = Path(corpus_dir)
+    entries, todo = [], [root]
+    while todo:
+        try:
+            with os.scandir(todo.pop()) as found:
+                for entry in found:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir():
+                        todo.append(Path(entry.path))
+                    elif entry.is_file() and entry.name.lower().endswith(SUFFIXES):
+                        st = entry.stat()
+                        entries.append(f"{os.path.relpath(entry.path, root)}\x1f{st.st_size}\x1f{st.st_mtime_ns}\n")
+        except OSError:
+            continue
+    if not entries:
+        corpus_files(root)  # says why: no such directory, or nothing in it
     h = hashlib.sha1()
-    for p in corpus_files(root):
-        st = p.stat()
-        h.update(f"{p.relative_to(root)}\x1f{st.st_size}\x1f{st.st_mtime_ns}\n".encode())
+    for line in sorted(entries):
+        h.update(line.encode())
     return h.hexdigest()[:16]
-
-
-def read_manifest(index_dir: str | Path) -> dict | None:
-    path = Path(index_dir) / MANIFEST
-    if not path.exists():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise IndexProblem(f"{path} is damaged ({e}); run `rag index --force` to rebuild the index") from None
 
 
 def index_settings(config: Config) -> dict:
@@ -92,102 +106,172 @@ def index_settings(config: Config) -> dict:
     }
 
 
-@dataclass
+class _DocumentsById(Mapping):
+    def __init__(self, index: OpenIndex):
+        self._index = index
+
+    def __getitem__(self, doc_id: str) -> Document:
+        return self._index.documents[self._index.ordinal[doc_id]]
+
+    def __contains__(self, doc_id) -> bool:
+        return doc_id in self._index.ordinal
+
+    def __iter__(self):
+        return iter(self._index.ordinal)
+
+    def __len__(self) -> int:
+        return len(self._index.ordinal)
+
+
 class OpenIndex:
-    """An index loaded for querying."""
+    """An index opened for querying. documents and chunks are read lazily (sequences by row)."""
 
-    path: Path
-    manifest: dict
-    documents: list[Document]
-    chunks: list[Chunk]
-    lexical: LexicalIndex
-    translator: Translator | None
-    bigrams: BigramIndex | None = None
-    entities: dict = field(default_factory=dict)  # person/org/place → names found in the passages
-    dense: DenseIndex | None = None
-    embedder: object = None
-    notices: list[str] = field(default_factory=list)
+    def __init__(self, path: Path, manifest: dict, backend=None):
+        self.path = Path(path)
+        self.manifest = manifest
+        self.documents = JsonLines(self.path / "documents.jsonl", Document.from_dict, cache=256)
+        self.chunks = JsonLines(self.path / "chunks.jsonl", Chunk.from_dict, cache=4096)
+        ids = json.loads((self.path / "doc_ids.json").read_text(encoding="utf-8"))
+        self.ordinal: dict[str, int] = {doc_id: i for i, doc_id in enumerate(ids)}
+        load = lambda name: np.load(self.path / name, mmap_mode="r", allow_pickle=False).view(np.ndarray)  # noqa: E731
+        self.doc_chunks, self.chunk_docs, self.doc_years = load("doc_chunks.npy"), load("chunk_docs.npy"), load("doc_years.npy")
+        if not (len(ids) == len(self.documents) == len(self.doc_years) == len(self.doc_chunks) - 1 and len(self.chunks) == len(self.chunk_docs) == int(self.doc_chunks[-1])):
+            raise ValueError("the document and passage tables do not fit together")
+        self.lexical = LexicalIndex.load(self.path)
+        self.bigrams: BigramIndex | None = BigramIndex.load(self.path)
+        self.translator: Translator | None = Translator.load(self.path, self.lexical.vocab)
+        self.lexical.know_parts(self.translator.parts)
+        self.entities = entities.load(self.path)  # person/org/place → names found in the passages
+        self.dense: DenseIndex | None = None
+        self.embedder = None
+        self.notices: list[str] = []
+        self.backend = backend
 
-    def __post_init__(self):
-        self.by_id = {d.doc_id: d for d in self.documents}
-        self.doc_ids = set(self.by_id)
-        self._chunks_by_doc: dict[str, list[Chunk]] = {}
-        for c in self.chunks:
-            self._chunks_by_doc.setdefault(c.doc_id, []).append(c)
+    @cached_property
+    def by_id(self) -> Mapping[str, Document]:
+        return _DocumentsById(self)
+
+    @property
+    def doc_ids(self):
+        return self.ordinal.keys()
+
+    def rows_of(self, doc_id: str) -> range:
+        i = self.ordinal[doc_id]
+        return range(int(self.doc_chunks[i]), int(self.doc_chunks[i + 1]))
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
-        return self._chunks_by_doc.get(doc_id, [])
+        if doc_id not in self.ordinal:
+            return []
+        return [self.chunks[i] for i in self.rows_of(doc_id)]
 
     def document(self, doc_id: str) -> Document:
-        return self.by_id[doc_id]
+        return self.documents[self.ordinal[doc_id]]
+
+    def years(self) -> list[str]:
+        """The years documents were issued in, as strings, ascending."""
+        return [str(int(y)) for y in np.unique(self.doc_years) if y]
+
+    def mask(self, doc_id: str | None = None, year: str | None = None) -> np.ndarray | None:
+        """Passages of one document and/or year, as a bool per row; None for no filter."""
+        if doc_id is None and year is None:
+            return None
+        allowed = np.zeros(len(self.chunks), dtype=bool) if doc_id is not None else np.ones(len(self.chunks), dtype=bool)
+        if doc_id is not None:
+            rows = self.rows_of(doc_id)
+            allowed[rows.start:rows.stop] = True
+        if year is not None:
+            allowed &= np.asarray(self.doc_years)[np.asarray(self.chunk_docs)] == int(year)
+        return allowed
 
     def resolve_doc(self, value: str) -> str:
         """The doc_id for a 文号 as the user typed it (brackets and spaces may vary)."""
         value = str(value).strip()
-        if value in self.by_id:
+        if value in self.ordinal:
             return value
         normalized = normalize_doc_number(value)
-        if normalized in self.by_id:
+        if normalized in self.ordinal:
             return normalized
-        known = "、".join(sorted(self.by_id))
-        raise InputError(f"unknown 文号 {value!r}; documents in the index: {known}")
+        nearest = difflib.get_close_matches(normalized or value, list(self.ordinal), n=NEAREST, cutoff=0.0)
+        more = f" (of {len(self.ordinal):,}; `rag status` lists them)" if len(self.ordinal) > NEAREST else ""
+        raise InputError(f"unknown 文号 {value!r}; the nearest in the index: {'、'.join(nearest)}{more}")
+
+
+def _problem(index_dir: Path, config: Config, embedder, build: bool) -> tuple[dict | None, str]:
+    """(manifest, why it cannot be served as is): checks that cost a stat per file. Staleness
+    counts only where the index may be rebuilt (build); otherwise it is served as built."""
+    manifest, problem = inspect(index_dir, full=False)
+    if manifest is None:
+        return None, problem or ABSENT
+    model_id = embedder.model_id if embedder is not None else config.model
+    dense = manifest.get("dense", {})
+    if dense.get("on") and model_id is not None and dense.get("model") != model_id:
+        raise IndexProblem(
+            f"the index at {index_dir} holds embeddings from {dense.get('model')} (dimension {dense.get('dimension')}) "
+            f"but the configured model is {model_id}; run `rag index` to re-embed with {model_id}, "
+            f"or set RAG_MODEL={dense.get('model')}"
+        )
+    from rag.backends import backend_key
+
+    if manifest.get("backend", {}).get("key") != backend_key(config):
+        return manifest, f"was built for the {manifest.get('backend', {}).get('name', 'local')} backend, not {config.backend}"
+    if not build:
+        return manifest, ""
+    if manifest.get("settings") != index_settings(config):
+        return manifest, "was built with other settings"
+    try:
+        if manifest.get("fingerprint") != fingerprint(config.corpus_dir):
+            return manifest, "is older than the corpus"
+    except CorpusError:
+        pass  # the corpus is gone: serve the index as built
+    return manifest, ""
 
 
 def open_index(config: Config, embedder=None, build: bool = True, progress: bool = False, log=_stderr) -> OpenIndex:
-    """Open config.index_dir, building or updating it first when build is true and the corpus changed.
+    """Open config.index_dir, building or updating it first when build is true and the corpus
+    changed, and rebuilding it when it is damaged. Refuses an index whose model or dimension does
+    not match, saying what to run."""
+    from rag.cache import prepare_jieba
 
-    Refuses an index whose schema, model or dimension does not match, saying what to run."""
+    prepare_jieba()
     index_dir = Path(config.index_dir)
-    manifest = read_manifest(index_dir)
-    if manifest is not None and manifest.get("schema_version") != SCHEMA_VERSION:
-        if not build:
-            raise IndexProblem(
-                f"the index at {index_dir} has schema version {manifest.get('schema_version')} but this version of rag reads "
-                f"version {SCHEMA_VERSION}; run `rag index --force` to rebuild it"
-            )
-        log(f"the index at {index_dir} was built by another version of rag; rebuilding it…")
-        from rag.build import build_index
-
-        build_index(config, embedder=embedder, force=True, progress=progress, log=log)
-        manifest = read_manifest(index_dir)
-    model_id = embedder.model_id if embedder is not None else config.model
-    if manifest is not None:
-        dense = manifest.get("dense", {})
-        if dense.get("on") and model_id is not None and dense.get("model") != model_id:
-            raise IndexProblem(
-                f"the index at {index_dir} holds embeddings from {dense.get('model')} (dimension {dense.get('dimension')}) "
-                f"but the configured model is {model_id}; run `rag index` to re-embed with {model_id}, "
-                f"or set RAG_MODEL={dense.get('model')}"
-            )
-    if build:
-        stale = manifest is None
-        if not stale:
-            try:
-                stale = manifest.get("fingerprint") != fingerprint(config.corpus_dir) or manifest.get("settings") != index_settings(config)
-            except CorpusError:
-                stale = False  # the corpus is gone: serve the index as built
-        if stale:
-            log("building the index (first use or corpus changed)…" if manifest is None else "the corpus changed since the index was built; updating it…")
+    manifest, problem = _problem(index_dir, config, embedder, build)
+    built = False
+    for attempt in range(2):
+        if problem:
+            if not build:
+                what = "run `rag index --force` to rebuild it" if "another version" in problem else f"run `rag index` (it reads the corpus from {config.corpus_dir})"
+                if problem == ABSENT:
+                    raise IndexProblem(f"no index at {index_dir}; {what}")
+                raise IndexProblem(f"the index at {index_dir} {problem}; {what}")
+            if problem == ABSENT:
+                log("building the index (first use)…")
+            elif "older than the corpus" in problem:
+                log("the corpus changed since the index was built; updating it…")
             from rag.build import build_index
 
-            report = build_index(config, embedder=embedder, progress=progress, log=log)
-            for message in report.errors:
-                log(f"error: {message}")
-            manifest = read_manifest(index_dir)
-    if manifest is None:
-        raise IndexProblem(f"no index at {index_dir}; run `rag index` (it reads the corpus from {config.corpus_dir})")
+            build_index(config, embedder=embedder, force=attempt > 0, progress=progress, log=log)
+            built = True
+            manifest, problem = _problem(index_dir, config, embedder, build)
+            if problem:
+                raise IndexProblem(f"the index at {index_dir} {problem} even after rebuilding it; run `rag index --force`")
+        try:
+            opened = _open(index_dir, manifest, config, embedder)
+        except (OSError, ValueError, KeyError, IndexError, TypeError) as e:
+            problem = f"is damaged ({type(e).__name__}: {e})"
+            continue
+        if built:  # said once, when the index is built (the web app's banner and `rag status` keep it)
+            for notice in opened.notices:
+                log(f"note: {notice}")
+        return opened
+    raise IndexProblem(f"the index at {index_dir} {problem}; run `rag index --force`")
 
-    for name in ("documents.jsonl", "chunks.jsonl", DICT_FILE, BigramIndex.DIRNAME):
-        if not (index_dir / name).exists():
-            raise IndexProblem(f"the index at {index_dir} is incomplete ({name} is missing); run `rag index --force`")
-    add_words(manifest.get("user_words", []))
-    documents = [Document.from_dict(d) for d in _read_jsonl(index_dir / "documents.jsonl")]
-    chunks = [Chunk.from_dict(c) for c in _read_jsonl(index_dir / "chunks.jsonl")]
-    lexical = LexicalIndex.load(index_dir)
-    translator = Translator.load(index_dir, lexical.vocab)
-    lexical.know_parts(translator.parts)
-    opened = OpenIndex(index_dir, manifest, documents, chunks, lexical, translator, BigramIndex.load(index_dir), entities.load(index_dir))
 
+def _open(index_dir: Path, manifest: dict, config: Config, embedder) -> OpenIndex:
+    from rag.backends import open_backend
+
+    add_words(json.loads((index_dir / "user_words.json").read_text(encoding="utf-8")))
+    opened = OpenIndex(index_dir, manifest, open_backend(config, manifest))
+    model_id = embedder.model_id if embedder is not None else config.model
     dense = manifest.get("dense", {})
     if dense.get("on") and model_id is not None:
         opened.dense = DenseIndex.load(index_dir)
@@ -211,8 +295,7 @@ class _checked:
         self._embedder, self._dense, self._index_dir, self._ok = embedder, dense, index_dir, False
         self.model_id = embedder.model_id
 
-    def embed_query(self, text: str) -> np.ndarray:
-        vector = self._embedder.embed_query(text)
+    def _check(self, vector: np.ndarray) -> None:
         if not self._ok:
             if len(vector) != self._dense["dimension"]:
                 raise IndexProblem(
@@ -220,4 +303,15 @@ class _checked:
                     f"holds {self._dense['dimension']}-dimensional ones; run `rag index --force` to re-embed"
                 )
             self._ok = True
+
+    def embed_query(self, text: str) -> np.ndarray:
+        vector = self._embedder.embed_query(text)
+        self._check(vector)
         return vector
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        many = getattr(self._embedder, "embed_queries", None)
+        vectors = many(texts) if many is not None else np.vstack([self._embedder.embed_query(t) for t in texts])
+        if len(vectors):
+            self._check(vectors[0])
+        return vectors

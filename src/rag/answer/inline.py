@@ -23,13 +23,12 @@ def unit_name(sentence: str, unit: tuple[int, int], head) -> tuple[int, int]:
     """A unit cut to the name in it that ends in the noun asked about: 上海也积极建设成为合肥实验室（量子）
     → 合肥实验室. Units without such a name stay whole."""
     s, e = unit
-    bare = _PAREN.sub("", sentence[s:e]).rstrip()
-    if any(bare.endswith(h) for h in head) and bare == sentence[s:s + len(bare)]:
-        return s, s + len(bare)  # already a name of that kind (中科院上海微系统与信息技术研究所)
     names = [(a, b) for _, a, b in head_spans(sentence[s:e], tuple(head))]
     if not names:
         return unit
     a, b = min(names, key=lambda n: (n[0], -(n[1] - n[0])))  # the unit's own name: the first
+    if a > 0 and sentence[s + a - 1] in "与和及":
+        return s, s + b  # 与 inside a name, not before it: 中科院上海微系统与信息技术研究所
     return s + a, s + b
 
 
@@ -110,6 +109,9 @@ def _tidy_run(sentence: str, units: list[tuple[int, int]]) -> list[tuple[int, in
             a, _ = units[closing]
             units = [(units[0][0] + first.rindex("“") + 1, units[0][1])] + units[1:closing] + [(a, sentence.index("”", a))]
             return units
+    ended = next((k for k, (a, b) in enumerate(units) if sentence.find("等", a, b) > a and _QUANTITY.match(sentence, sentence.find("等", a, b) + 1)), None)
+    if ended is not None:  # X、Y、Z等一批关键材料、零部件: the run ends at 等 一批; what follows names its kind
+        units = units[:ended + 1]
     last_s, last_e = units[-1]
     cut = sentence.find("等", last_s, last_e)
     if cut > last_s:

@@ -35,10 +35,9 @@ def read_query(value: str) -> str:
 def open_engine(config: Config, json_mode: bool):
     from rag.engine import Engine
 
-    engine = Engine(config, progress=not json_mode)
-    for notice in engine.notices:
-        click.echo(f"note: {notice}", err=True)
-    return engine
+    # notices (the dense channel being off) are said when the index is built and by `rag status`,
+    # and travel in --json output; not on every question
+    return Engine(config, progress=not json_mode)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

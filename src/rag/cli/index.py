@@ -22,13 +22,17 @@ def index_cmd(corpus, index, model, force, json_mode):
     """Build or update the index from the corpus.
 
     Only what changed is redone: an unchanged corpus is left alone, and passage embeddings
-    whose text is unchanged are reused.
+    whose text is unchanged are reused. A damaged or incomplete index is found (sizes and
+    hashes against its manifest) and rebuilt. Two builds of one index never mix: the second
+    waits for the first. Empty or unreadable files are skipped with a warning; the rest is
+    indexed. Large corpora use one worker process per core (RAG_WORKERS sets the number).
 
     \b
     Examples:
       rag index
       rag index --corpus ~/replies --index ~/replies-index
       RAG_MODEL=/models/multilingual-e5-small rag index --force
+      RAG_BACKEND=qdrant RAG_QDRANT_URL=http://localhost:6333 rag index
     """
     from rag.build import build_index
 
@@ -49,7 +53,7 @@ def index_cmd(corpus, index, model, force, json_mode):
             )
             if report.dense:
                 click.echo(f"dense channel: {report.embedded} passages embedded, {report.reused} reused")
-        if not report.dense:
+        if not report.dense and not report.up_to_date:  # said once, when the index is built; `rag status` keeps it
             click.echo(f"note: dense channel off: {report.dense_reason}. Search uses the lexical channels.", err=True)
     for e in report.errors:
         click.echo(f"error: {e}", err=True)
@@ -61,7 +65,8 @@ def index_cmd(corpus, index, model, force, json_mode):
 @common_options
 @click.option("--json", "json_mode", is_flag=True, help="Print the status as JSON.")
 def status(corpus, index, model, json_mode):
-    """Show the index, its channels, and whether the embedding model is available.
+    """Show the index, its channels and backend, whether it is intact, and whether the
+    embedding model is available.
 
     \b
     Examples:

@@ -139,6 +139,7 @@ def evaluate_gold(engine, items: list[GoldItem], progress: bool = False) -> dict
     from tqdm import tqdm
 
     rows = []
+    engine.retriever.prepare([item.question for item in items[:256]])  # embeddings in batches, not one by one
     for item in tqdm(items, desc="evaluating", unit="question", disable=not progress):
         info = engine.retriever.analyze(item.question)
         hits = engine.retriever.search(info, RETRIEVAL_K)

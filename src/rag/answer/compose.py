@@ -26,6 +26,7 @@ ISSUER_WEIGHT = 0.5  # a question word naming the replies' author, as context cr
 MAX_MULTI = 5  # "which replies …": one sentence from each, up to this many
 SPAN_REQUIRED = ("number", "date", "rank", "phone", "duration")  # "how many" needs a number, "when" a date
 
+MAX_CONTEXTS = 4096  # replies whose identifying text is kept
 REFUSAL = {
     "zh": "这些答复中没有找到能回答这个问题的内容。以下是最接近的段落，供核查。",
     "en": "The replies do not answer this question. The nearest passages are listed below for checking.",
@@ -66,7 +67,7 @@ class Composer:
         self.config = config or Config()
         self._model = model
         self.entities = getattr(index, "entities", {}) or {}
-        self._contexts: dict[str, str] = {}
+        self._contexts: dict[str, str] = {}  # reply → its identifying text, the first asked dropped first
         self._labels: dict[str, set[str]] = {}
         self._outside: dict[str, list[tuple[int, int]]] = {}
         self._issuers: frozenset[str] | None = None
@@ -87,6 +88,8 @@ class Composer:
         if doc_id not in self._contexts:
             d = self.index.document(doc_id)
             parts = [d.title, d.addressee or "", d.proposal_title or "", d.session or ""]
+            if len(self._contexts) >= MAX_CONTEXTS:  # bounded at any corpus size
+                self._contexts.pop(next(iter(self._contexts)))
             self._contexts[doc_id] = normalize(" ".join(parts))
         return self._contexts[doc_id]
 

@@ -34,7 +34,6 @@ class Handlers:
     def __init__(self, engine):
         self.engine = engine
         self.index = engine.index
-        self.chunks = {c.chunk_id: c for c in engine.index.chunks}
 
     def ask_page(self, question) -> str:
         if question is None or (isinstance(question, str) and not question.strip()):
@@ -63,7 +62,7 @@ class Handlers:
         doc = self.index.by_id.get(str(doc_id or ""))
         if doc is None:
             return document.table_html(self.index), render.message("没有这份答复 · No such reply", f" {doc_id!s:.80}")
-        chunk = self.chunks.get(str(chunk_id or ""))
+        chunk = next((c for c in self.index.chunks_of(doc.doc_id) if c.chunk_id == str(chunk_id or "")), None)  # one reply's passages, read on demand
         focus = (chunk.start, chunk.end) if chunk is not None and chunk.doc_id == doc.doc_id else None
         quote = None
         if focus and str(start).isdigit() and str(end).isdigit() and focus[0] <= int(start) < int(end) <= focus[1]:

@@ -39,15 +39,18 @@ def test_squash_ignores_all_whitespace():
     assert squash("2023 年 8 月 14 日") == squash("2023年8月14日")
 
 
-def test_text_without_chinese_is_split_as_jieba_would_without_loading_it():
+def test_text_without_chinese_is_split_as_the_segmenter_would_without_loading_it():
+    # an English question skips the segmenter; its tokens must be those a passage mixing Chinese
+    # and English gets from the segmenter, or the two would not meet in the index
     import re
 
-    from rag.text import _jieba, _segments
+    from rag.text import _segmenter, _split_ascii, _segments
 
-    samples = ["gdp 4.2% ai for science 6g r&d as-278 covid-19 2022", "the 2015 season, 24 interceptions; 3.5% of 1,000", "A1B2 x86_64 v2.0.1 100%"]
-    jb = _jieba()
+    samples = ["gdp 4.2% ai for science 6g r&d as-278 covid-19 2022", "the 2015 season, 24 interceptions; 3.5% of 1,000",
+               "A1B2 x86_64 v2.0.1 100%", "7.3km www.example.org formula_12"]
+    seg = _segmenter()
     for s in samples:
-        assert _segments(s, search=True) == [t for t in jb.cut_for_search(normalize(s)) if re.match(r"[a-z0-9]", t)]
+        assert _segments(s, search=True) == [t for t in _split_ascii(seg.cut_for_search(normalize(s))) if re.match(r"[a-z0-9]", t)]
 
 
 def test_an_english_question_does_not_load_the_segmenter(seed_index_dir):
@@ -55,9 +58,9 @@ def test_an_english_question_does_not_load_the_segmenter(seed_index_dir):
     import sys
 
     code = (
-        "from rag.engine import Engine; from rag.config import Config; from rag.text import _jieba;"
+        "from rag.engine import Engine; from rag.config import Config; from rag.text import _segmenter;"
         f"e = Engine(Config(corpus_dir='corpus', index_dir={str(seed_index_dir)!r}, model=None), build=False);"
         "a = e.ask('How many foreign R&D centres are there?'); assert a.found and '453' in a.answer;"
-        "print(_jieba.cache_info().currsize)"
+        "print(_segmenter.cache_info().currsize)"
     )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "0"

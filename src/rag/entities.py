@@ -43,7 +43,11 @@ def _tagger():
     import jieba
     import jieba.posseg as posseg
 
+    from rag.cache import prepare_jieba
+
     jieba.setLogLevel(logging.WARNING)
+    prepare_jieba()
+    jieba.initialize()  # its dictionary's words and counts: queries segment with rjieba, builds tag with jieba
     return posseg.dt
 
 

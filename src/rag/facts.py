@@ -252,15 +252,6 @@ def _kind(word: str, entities: dict, flag: str = "") -> str:
     return "name"
 
 
-def _tag(word: str) -> str:
-    """The segmenter's part-of-speech tag of a word it does not know (nr for 张建国). The tagger's
-    table loads on first use (about half a second): only claims with such a word pay for it."""
-    import jieba.posseg as posseg
-
-    tagged = posseg.lcut(word)
-    return tagged[0].flag if len(tagged) == 1 else ""
-
-
 def _names(text: str, info, entities: dict, pinyin=None, lexicon=None) -> list[Name]:
     """People, bodies and places the claim names: the analysis's entities (names in the index, and
     English names by pinyin), and in Chinese the segmenter's names (李华, 松江, 南京大学), joined
@@ -274,12 +265,10 @@ def _names(text: str, info, entities: dict, pinyin=None, lexicon=None) -> list[N
             at = max(0, fold(text).find(g.source.split()[0]))
             out[g.source] = Name(g.source, _kind(g.alternatives[0][0], entities), forms, at, reliable)
     if info.lang == "zh" and re.search(r"[\u4e00-\u9fff]", text):
-        from rag.text import (
-            _jieba,  # the segmenter as the index loaded it (names of the replies known)
-        )
+        from rag.text import pieces, tag  # the segmenter as the index loaded it (names of the replies known)
 
         masked = re.sub(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号", lambda m: " " * len(m.group(0)), text)
-        words = list(_jieba().cut(masked))
+        words = pieces(masked)
         known = {g.source for g in info.concepts if g.entity}
         pos = 0
         for i, w in enumerate(words):
@@ -288,7 +277,7 @@ def _names(text: str, info, entities: dict, pinyin=None, lexicon=None) -> list[N
             ends = bool(ORG_ENDING.fullmatch(nxt) or PLACE_ENDING.fullmatch(nxt))
             flag = "known" if w in known else ""
             if not flag and 2 <= len(w) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", w) and lexicon is not None and w not in lexicon:
-                flag = _tag(w)  # a word no reply uses: a name (李华, 南京大学)?
+                flag = tag(w)  # a word no reply uses: a name (李华, 南京大学)?
             if len(w) < 2 or not (flag in _POS_KINDS or (flag == "known" and (ends or w not in out))):
                 continue
             group = next((g for g in info.concepts if g.source == w), None)

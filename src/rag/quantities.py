@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from rag.dates import dates, fold, years
 from rag.parse import DOCNO_RE
@@ -249,7 +251,12 @@ def _trim(m: re.Match, text: str) -> tuple[int, int, str]:
     return s, e, text[s:e]
 
 
-WORD_FREQ = 20  # jieba's count for a pair to be a word of its own (签约 440, 集约 43; 金约 2 is noise)
+@lru_cache(maxsize=1)
+def _hedge_words() -> frozenset[str]:
+    """Words that end in a hedge's character (签约, 集约, 最近): data/hedge_words.txt, the pairs
+    jieba's dictionary counts 20 times or more (金约, counted twice, is noise)."""
+    text = resources.files("rag").joinpath("data/hedge_words.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 def _word_hedge(m: re.Match, t: str) -> str | None:
@@ -261,9 +268,7 @@ def _word_hedge(m: re.Match, t: str) -> str | None:
     word = t[m.start("pre") - 1] + pre
     if not re.match(r"[\u4e00-\u9fff]", word):
         return pre
-    from rag.text import _jieba  # loaded already: the claim or passage is Chinese
-
-    return None if (_jieba().dt.FREQ.get(word) or 0) >= WORD_FREQ else pre
+    return None if word in _hedge_words() else pre
 
 
 def _zh_quantity(m: re.Match, text: str, t: str) -> Quantity | None:

@@ -51,7 +51,7 @@ from rag.rows import JsonLines
 from rag.text import add_words
 from rag.types import Chunk, Document
 
-TOKENIZER_VERSION = 1
+TOKENIZER_VERSION = 2  # 2: rjieba
 NEAREST = 3  # 文号 suggested when one is not in the index
 ABSENT = "does not exist yet"
 

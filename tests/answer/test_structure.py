@@ -3,7 +3,7 @@
 import pytest
 
 from rag.answer.inline import inline_units
-from rag.answer.structure import outline
+from rag.answer.outline import outline
 from rag.parse import parse_document
 
 REPLY = """上海市科学技术委员会

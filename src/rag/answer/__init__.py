@@ -4,7 +4,8 @@
     features.py   features of (question, sentence, passage) for the scorer
     scoring.py    the learned scorer and its calibrated confidence (fitted on CMRC 2018 trial)
     spans.py      key spans: the number, date, name … that answers
-    structure.py  enumerations: the items of lists and plans
+    outline.py    enumerations in a reply: numbered paragraphs, headings, items inside a paragraph
+    structure.py  lists and plans: the enumeration that answers, its items quoted
     metadata.py   fields of the reply itself (文号, date, addressee, contact …)
     verdict.py    yes/no and comparison verdicts decided by the evidence
     compose.py    the Composer that puts an Answer together

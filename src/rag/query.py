@@ -249,6 +249,10 @@ def head_noun(text: str, lang: str, groups, translator=None) -> tuple[str, ...]:
         # names of the question's other concepts (临港实验室 in "which lab does Lingang Laboratory …") are not the head
         others = {alt for g in groups if g.source and not set(g.source.split()) <= set(said) for alt, _ in g.alternatives if len(alt) >= 4}
         heads = [alt for g in ranked for alt, _ in g.alternatives[:6] if not alt.isascii() and alt not in others]
+        if ranked and not heads:
+            # no Chinese word for it in the replies ("how many students"): its English form stays the
+            # head, which no passage holds, so nothing is taken for a count of it
+            heads = [alt for alt, _ in ranked[0].alternatives[:1]]
         suffix = [h[-1] for h in heads[:1] if h[-1] in _NOUN_SUFFIX]
     heads = [h for h in heads if h not in _GENERIC_HEADS and len(h) >= 2] + suffix
     return tuple(dict.fromkeys(heads))

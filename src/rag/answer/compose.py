@@ -17,7 +17,7 @@ from rag.answer import metadata, structure, verdict
 from rag.answer.features import PassageContext, SentenceFeatures, credit, passage_context, sentence_features
 from rag.answer.intent import COMPARE, LIST, METADATA, PLAN, SUMMARY, YESNO
 from rag.answer.scoring import AnswerModel, load_model
-from rag.answer.spans import best_clause, key_span
+from rag.answer.spans import GROWTH_ASKED, GROWTH_SAID, asked_division, best_clause, key_span, ordinal_conflict
 from rag.query import QueryInfo, with_typo_alternatives
 from rag.text import normalize, sentences, squash
 from rag.types import Answer, Chunk, Citation, Hit, Item
@@ -163,6 +163,12 @@ class Composer:
         heads = info.head if info.lang == "en" else info.head[:2]  # an English noun's translations are alternatives alike
         if info.intent.qtype == "number" and heads and not any(h in s.text or h in s.before for h in heads if len(h) >= 2):
             return False  # a count of something else: "外资银行的数量" is not answered by 453 家 R&D centres
+        if ordinal_conflict(info.text, s.text):
+            return False  # what the first batch did does not answer for the second
+        if info.intent.qtype == "number" and GROWTH_ASKED.search(info.text) and not GROWTH_SAID.search(s.text):
+            return False  # "by how much did it grow" is not answered by a level or a share
+        if info.intent.qtype == "place" and not s.typed and asked_division(info.text):
+            return False  # "which district" wants a district's name
         if info.intent.qtype == "person" and info.intent.person_role and not s.typed:
             return False  # "who heads it" wants a person's name; plain "who" may be a body or a group
         return not (info.intent.qtype in SPAN_REQUIRED and not s.typed)

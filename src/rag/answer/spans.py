@@ -44,6 +44,12 @@ NAME_ENDINGS = {
     "org": re.compile(r"大学|学院|研究院|研究所|实验室|创新中心|中心|公司|集团|委员会|办公厅|政府|联盟|交易所|医院|科委|科创办|军队|队|党|协会|银行"),
     "place": re.compile(r"新城|新区|区|县|镇|走廊"),
 }
+# A question about growth is answered by a sentence that says something grew, with the figure after it
+GROWTH_ASKED = re.compile(r"(?:增长|增加|提高|提升|上升)了?多少|增幅|增速|增长率|\bhow much\b.*\b(?:grow|grew|grown|increase[sd]?|rise|rose|risen)\b|\bgrowth (?:rate|of)\b", re.IGNORECASE)
+GROWTH_SAID = re.compile(r"增|提高|提升|上升|翻番|翻了|升至|涨")
+# A place asked for by its division (哪个区, which district) is named with it (浦东新区)
+_DIVISION_ASKED = re.compile(r"哪(?:个|一个)?([区县镇])|\b(?:which|what) (district|county|township)\b", re.IGNORECASE)
+_DIVISION_WORDS = {"district": "区", "county": "县", "township": "镇"}
 # Verbs a name does not start with: 已落户东湖新城 → 东湖新城
 _NAME_VERBS = frozenset("落户 位于 建设 设立 成立 创建 进入 入驻 注册 打造 建成 组建 支持 推动 依托 联合 发布 开展 成为 包括 聚焦 围绕 拥有 集聚 引进 布局 实施 启动 加快 推进 建立 形成 突破".split())
 _NAME_STOP = set("的、与和及在为是对由以从向将把被等也并或同跟给于其之如即共已均还又再所各每该此这那有到至经自沪，,。；;：:（）()“”《》「」 \n")
@@ -172,6 +178,11 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
         found = [f for f in found if not _other_year_before(text, f[1], years)]
     if given:  # what the question itself names is not its answer
         found = [f for f in found if re.sub(r"\s+", "", text[f[1]:f[2]]) not in given]
+    division = asked_division(question) if qtype == "place" else None
+    if division:
+        found = [f for f in found if _names_division(text, f[1], f[2], division)]
+    if qtype == "number" and GROWTH_ASKED.search(question):  # 增长了多少: the figure after 增长, not the level
+        found = [f for f in found if GROWTH_SAID.search(text[max(0, f[1] - 6):f[1]])] or found
     # a name inside a longer one of about the same kind gives way to it: 青浦 to 青浦新城
     found = [f for f in found if not any(g[1] <= f[1] and f[2] <= g[2] and g[2] - g[1] > f[2] - f[1] and g[0] <= f[0] + 1 for g in found)]
     if accept is not None:
@@ -252,3 +263,42 @@ def best_clause(text: str, anchors: list[tuple[int, float]]) -> tuple[int, int] 
         if n > best_n:
             best, best_n = (m.start(), m.end()), n
     return best
+
+
+# An ordinal of a batch, session, round or phase: what the 首批 did does not answer for the 第二批
+_ORDINAL = re.compile(r"(首|第\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}))\s*(批|届|次|期|轮|阶段)")
+_ORDINAL_DIGITS = "一二三四五六七八九十"
+
+
+def _ordinals(text: str) -> set[tuple[str, str]]:
+    out = set()
+    for number, kind in _ORDINAL.findall(text):
+        number = re.sub(r"[第\s]", "", number)
+        if number == "首":
+            number = "一"
+        elif number.isdigit() and 1 <= int(number) <= 10:
+            number = _ORDINAL_DIGITS[int(number) - 1]
+        out.add((number, kind))
+    return out
+
+
+def asked_division(question: str) -> str | None:
+    """区, 县 or 镇 when the question asks which one."""
+    m = _DIVISION_ASKED.search(question)
+    return (m.group(1) or _DIVISION_WORDS[m.group(2).lower()]) if m else None
+
+
+def _names_division(text: str, start: int, end: int, division: str) -> bool:
+    """Whether a place span can answer "哪个区": a name of one (徐汇区, 浦东新区), not a word ending in
+    it (市区); a bare name (嘉定, 杭州) may be a city as well as a district, so it does not count."""
+    name = re.sub(r"\s+", "", text[start:end])
+    if text[end:end + 1] == "域":
+        return False  # 长三角区域
+    return name.endswith(division) and len(name) >= 3 and not re.search(r"(?:地|市|城|郊|社|园|景|片)区$", name)  # 长三角地区 is a region
+
+
+def ordinal_conflict(question: str, text: str) -> bool:
+    """The question names an ordinal (第二批) and the sentence only others of that kind (首批)."""
+    asked = _ordinals(question)
+    said = _ordinals(text)
+    return bool(asked) and not (asked & said) and any(kind == k for _, kind in asked for _, k in said)

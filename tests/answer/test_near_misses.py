@@ -1,0 +1,89 @@
+"""A fact beside the one asked is not its answer: another batch, a place that is not a district, a
+level or a share where growth is asked, a count of something the replies never name. Small replies
+written for these tests, not the seed corpus."""
+
+import pytest
+
+from rag.answer.spans import asked_division, key_span, ordinal_conflict
+from rag.config import Config
+from conftest import write_reply
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    from rag.build import build_index
+    from rag.engine import Engine
+
+    root = tmp_path_factory.mktemp("near-misses")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    write_reply(
+        corpus, "a.txt",
+        lead="推进智能制造试点",
+        body="首批智能制造试点项目共 12 项，覆盖装备、材料两大领域。全市工业投资占固定资产投资的比重为 18%。",
+        body2="智能制造评估中心设在徐汇区漕河泾，由市区合力共建。",
+    )
+    write_reply(
+        corpus, "b.txt", docno="沪科建复〔2024〕3号", no="0303",
+        lead="加大绿色技术研发投入",
+        body="2024年全市绿色技术研发投入达 35 亿元，比上年增长 12.5%。",
+        body2="绿色技术创新联盟已有成员单位 60 家。",
+    )
+    config = Config(corpus_dir=str(corpus), index_dir=str(root / "index"), model=None)
+    build_index(config)
+    return Engine(config, log=lambda m: None)
+
+
+@pytest.mark.parametrize(
+    "question, text, conflict",
+    [
+        ("第二批试点城市有哪些？", "首批试点城市包括北京、上海。", True),
+        ("第二批试点城市有哪些？", "第二批试点城市包括天津、重庆。", False),
+        ("第2批试点城市有哪些？", "第二批试点城市包括天津、重庆。", False),
+        ("第三届论坛在哪里举办？", "首批入选企业名单已公布。", False),  # another kind of ordinal
+        ("试点城市有哪些？", "首批试点城市包括北京、上海。", False),
+    ],
+)
+def test_an_ordinal_in_the_question_must_not_be_contradicted(question, text, conflict):
+    assert ordinal_conflict(question, text) is conflict
+
+
+@pytest.mark.parametrize(
+    "question, division",
+    [("这个中心在哪个区？", "区"), ("该园区位于哪一个县？", "县"), ("Which district is it in?", "区"), ("这个中心在哪里？", None), ("Which city is it in?", None)],
+)
+def test_a_question_can_ask_for_a_division(question, division):
+    assert asked_division(question) == division
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("评估中心设在徐汇区漕河泾。", "徐汇区"),
+        ("评估中心由市区合力共建。", None),  # 市区 is "city and district", not a name
+        ("推动长三角地区开放共享。", None),  # a region
+        ("为长三角区域提供保障。", None),
+    ],
+)
+def test_which_district_wants_the_name_of_one(text, expected):
+    found = key_span("place", text, [], {"place": frozenset({"长三角"})}, question="评估中心在哪个区？")
+    assert (text[found[0]:found[1]] if found else None) == expected
+
+
+def test_the_first_batch_does_not_answer_for_the_second(engine):
+    assert engine.ask("首批智能制造试点项目有多少项？").key == "12 项"
+    assert engine.ask("第二批智能制造试点项目有多少项？").found is False
+
+
+def test_which_district_is_answered_by_a_district(engine):
+    assert engine.ask("智能制造评估中心设在哪个区？").key == "徐汇区"
+
+
+def test_growth_is_answered_by_a_sentence_that_says_something_grew(engine):
+    assert engine.ask("绿色技术研发投入比上年增长了多少？").key == "12.5%"
+    assert engine.ask("工业投资增长了多少？").found is False  # only its share is given
+
+
+def test_a_count_of_something_the_replies_never_name_is_refused(engine):
+    assert engine.ask("How many members does the green technology innovation alliance have?").found is True
+    assert engine.ask("How many students does the green technology innovation alliance have?").found is False

@@ -21,7 +21,7 @@ def engine(tmp_path_factory):
         corpus, "a.txt",
         lead="推进智能制造试点",
         body="首批智能制造试点项目共 12 项，覆盖装备、材料两大领域。全市工业投资占固定资产投资的比重为 18%。",
-        body2="智能制造评估中心设在徐汇区漕河泾，由市区合力共建。",
+        body2="智能制造评估中心设在徐汇区漕河泾，由市区合力共建。评估中心服务上海全市企业。",
     )
     write_reply(
         corpus, "b.txt", docno="沪科建复〔2024〕3号", no="0303",
@@ -87,3 +87,28 @@ def test_growth_is_answered_by_a_sentence_that_says_something_grew(engine):
 def test_a_count_of_something_the_replies_never_name_is_refused(engine):
     assert engine.ask("How many members does the green technology innovation alliance have?").found is True
     assert engine.ask("How many students does the green technology innovation alliance have?").found is False
+
+
+def test_a_statement_of_the_replies_implies_their_city(engine):
+    # neither the sentence nor the one before it says 上海; its reply, from 上海市科学技术委员会, does
+    a = engine.ask("上海的智能制造评估中心是不是由市区合力共建的？")
+    assert a.found and a.verdict == "yes"
+    assert engine.ask("北京的智能制造评估中心是不是由市区合力共建的？").verdict is None
+
+
+@pytest.mark.parametrize("question", ["评估中心建好了吗？", "评估中心建成了没有？", "评估中心运行了没有"])
+def test_sentence_final_particles_ask_and_are_not_asked_about(engine, question):
+    info = engine.retriever.analyze(question)
+    assert info.intent.kind == "yesno"
+    assert not any(g.source.endswith(("吗", "没有")) for g in info.concepts)
+
+
+@pytest.mark.parametrize(
+    "question, head",
+    [
+        ("全省现在有几家省级工程技术研究中心？", "省级工程技术研究中心"),  # longer than eight characters, then ？
+        ("平台一共发布了多少个榜单？", "榜单"),  # 多少个 is the question word, not part of the noun
+    ],
+)
+def test_the_noun_a_count_asks_about(engine, question, head):
+    assert engine.retriever.analyze(question).head[0] == head

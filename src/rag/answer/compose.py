@@ -67,7 +67,7 @@ class Composer:
         self.config = config or Config()
         self._model = model
         self.entities = getattr(index, "entities", {}) or {}
-        self._contexts: dict[str, str] = {}  # reply → its identifying text, the first asked dropped first
+        self._contexts: dict[str, tuple[str, str]] = {}  # reply → its identifying text, the first asked dropped first
         self._labels: dict[str, set[str]] = {}
         self._outside: dict[str, list[tuple[int, int]]] = {}
         self._issuers: frozenset[str] | None = None
@@ -81,17 +81,19 @@ class Composer:
         return self._model
 
     # -- what a reply says about itself -----------------------------------------------------------
-    def reply_context(self, doc_id: str) -> str:
+    def reply_context(self, doc_id: str, with_issuer: bool = False) -> str:
         """What identifies a reply — title, addressee, the proposal's title: a question that names the
         reply ("the reply to Li Chenhao") is about every sentence in it. Not its 文号: a 文号 in a question
-        filters (query.analyze), and its characters (沪, 科) would otherwise match the question's words."""
+        filters (query.analyze), and its characters (沪, 科) would otherwise match the question's words.
+        with_issuer adds who wrote it (上海市科学技术委员会), for the names a statement of it implies."""
         if doc_id not in self._contexts:
             d = self.index.document(doc_id)
             parts = [d.title, d.addressee or "", d.proposal_title or "", d.session or ""]
             if len(self._contexts) >= MAX_CONTEXTS:  # bounded at any corpus size
                 self._contexts.pop(next(iter(self._contexts)))
-            self._contexts[doc_id] = normalize(" ".join(parts))
-        return self._contexts[doc_id]
+            self._contexts[doc_id] = (normalize(" ".join(parts)), normalize(d.issuer or ""))
+        context, issuer = self._contexts[doc_id]
+        return context + " " + issuer if with_issuer else context
 
     def issuer_as_context(self, info: QueryInfo) -> QueryInfo:
         """The replies' own author (上海市科学技术委员会, 市科委) is the context of every sentence: a

@@ -13,6 +13,7 @@ before those about past work (近年来, 已, 累计). Items from a second reply
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from rag.answer.features import coverage, weighted
@@ -28,6 +29,11 @@ from rag.types import Item
 LIST_MIN_COVERAGE = Config.list_min_coverage  # share of the question's topic a list's context and items must hold
 JOIN_SHARE = Config.list_join_share  # another reply's list joins when its context covers this share of the best one's
 CLAUSE_SHARE = 0.9  # what a run's whole sentence says counts at this share of what its own clause says
+
+
+# A heading that only names a part of a reply: 一、相关工作情况, 二、下一步工作打算, （三）主要做法
+_GENERIC_ITEM = re.compile(r"[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]?(?:关于)?(?:相关|有关|主要|基本|下一步|下阶段|今后|近年来)?(?:工作)?"
+                           r"(?:情况|打算|举措|措施|做法|成效|进展|考虑|计划|安排|思路|建议|意见|答复|工作)?[。：:]?")
 
 
 # -- choosing ----------------------------------------------------------------------------------------
@@ -74,10 +80,16 @@ def _options(composer, info, scored, eligible) -> list[_Option]:
         doc = index.document(doc_id)
         lists = outline_of(index, doc_id)
         reply = composer.reply_context(doc_id)
+        # the reply's own outline (一、相关工作情况 二、下一步工作打算): its sections answer, not their
+        # titles, and what introduces the outline introduces each section's list too
+        outlines = [e for e in lists if all(_GENERIC_ITEM.fullmatch(re.sub(r"\s+", "", doc.text[a:b])) for a, b in e.leads)]
         for e in lists:
-            context = (doc.text[e.intro[0]:e.intro[1]] if e.intro else "") + " " + e.heading + " " + reply
+            if e in outlines:
+                continue
+            above = " ".join(doc.text[g.intro[0]:g.intro[1]] for g in outlines if g.intro and any(a <= e.items[0][0] < b for a, b in g.items))
+            context = (doc.text[e.intro[0]:e.intro[1]] if e.intro else "") + " " + above + " " + e.heading + " " + reply
             about, _ = _cover(info, context)
-            union, missing = _cover(info, context + " " + " ".join(doc.text[a:b] for a, b in e.leads))
+            union, missing = _cover(info, context + " " + " ".join(doc.text[a:b] for a, b in e.items))
             if missing:
                 continue
             item_max = max(_cover(info, doc.text[a:b])[0] for a, b in e.leads)
@@ -154,6 +166,12 @@ def answer(composer, info, hits, scored) -> dict | None:
     if len(named) >= 2:
         per_reply = _per_reply(composer, info, scored, named)
         return _listed(composer, info, per_reply) if len(per_reply) == len(named) else None
+    if len(named) == 1:
+        # "张磊委员那份答复里，揭榜挂帅下一步…": the name picks the reply; the topic is the rest
+        naming = set(composer.index.document(named[0]).addressees)
+        topic = tuple(g for g in info.concepts if not {t for t, _ in g.alternatives} & naming)
+        info = replace(info, concepts=topic) if topic else info
+        scored = [s for s in scored if s.chunk.doc_id == named[0]]
     eligible = [s for s in scored if composer.eligible(s, info)]
     if not eligible:
         return None

@@ -47,10 +47,11 @@ _BEFORE = re.compile(r"以前|之前|前|before|earlier than|prior to", re.I)
 SETTLES = 0.85  # share of the question's words, the figure's own aside, the evidence must hold
 
 
-def _settles(info, s, claim: Quantity | None) -> bool:
+def _settles(info, s, claim: Quantity | None, context: str = "") -> bool:
     """Whether the sentence (with the one before it) says what the question asks about: all but a
     little of its words — not counting those that state the figure or year ("rank first", "top 5",
-    "more than 80%"), which the evidence answers with its own — and every name it gives."""
+    "more than 80%"), which the evidence answers with its own — and every name it gives, in the
+    sentence or in what identifies its reply (上海 in 上海市科学技术委员会's replies)."""
     asked = (info.simplified or info.text).lower()
     figure = ""
     if claim is not None:
@@ -60,15 +61,18 @@ def _settles(info, s, claim: Quantity | None) -> bool:
     if not needed:
         return True
     credits = coverage(needed, normalize(s.before + " " + s.text))
+    if context:
+        around = coverage(needed, context)
+        credits = [max(c, a) if g.entity else c for g, c, a in zip(needed, credits, around)]
     if any(g.entity and c == 0.0 for g, c in zip(needed, credits)):
         return False
     return weighted(needed, credits) >= SETTLES
 
 
-def _decide(info, s) -> tuple[str | None, tuple[int, int] | None]:
-    """(yes / no / None, the span that decides it) from the best sentence."""
+def _decide(info, s, context: str = "") -> tuple[str | None, tuple[int, int] | None]:
+    """(yes / no / None, the span that decides it) from the best sentence; context identifies its reply."""
     claim = _question_figure(info)
-    if not _settles(info, s, claim):
+    if not _settles(info, s, claim, context):
         return None, None  # the sentence leaves part of the question unsaid: it cannot settle it
     if info.intent.past and FUTURE.search(s.text) and not PAST.search(s.text):
         return "no", None  # asked whether it has been done; the reply says it will be (研究出台 … 管理办法)
@@ -110,7 +114,7 @@ def answer(composer, info, scored) -> dict | None:
     if best is None or gate < composer.model.threshold:
         return None
     conf = composer.confidence(scored, best)
-    decided, span = _decide(info, best)
+    decided, span = _decide(info, best, composer.reply_context(best.chunk.doc_id, with_issuer=True))
     if decided is None:
         return None
     if span:

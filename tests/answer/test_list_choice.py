@@ -1,0 +1,84 @@
+"""Which enumeration answers: a reply's own outline (一、相关工作情况 二、下一步工作打算) is not a
+list of measures — its sections' lists are, introduced by what introduces the outline; a reply named
+by its addressee scopes the answer, and the topic is what remains of the question. Replies written for
+these tests, not the seed corpus."""
+
+import pytest
+
+from rag.config import Config
+
+HEAD = """上海市科学技术委员会
+
+{docno}
+
+对市政协十五届一次会议第{no}号提案的答复
+
+{who}委员：
+
+您提出的“{title}”收悉，现答复如下：
+
+"""
+OUTLINED = HEAD + """近年来，本市依托海洋实验室推动沿海城市的海洋科研协同。
+
+一、相关工作情况
+
+1. 以深海观测网络为牵引，构建海洋数据共享体系。各观测站统一标准。
+
+2. 加快建设海洋装备试验场，服务沿海企业。试验场已开放。
+
+3. 充分发挥高校海洋学科优势，联合培养人才。
+
+二、下一步工作打算
+
+下一步，我们将重点推进以下工作。一是扩大观测网络覆盖。二是完善试验场运营机制。三是加强国际合作。
+
+感谢您对本市科技工作的关心和支持！
+
+上海市科学技术委员会
+
+2030年3月1日
+"""
+OTHER = HEAD + """近年来，本市支持量子计算发展。在揭榜挂帅方面，下一步将加强对揭榜挂帅项目规律的研究，持续完善全流程管理机制，研究出台揭榜挂帅项目管理办法。
+
+下一步，结合赵二委员的建议，我们将重点推进以下工作：
+
+（一）建设量子计算公共平台。
+
+（二）培育量子软件企业。
+
+（三）引进量子领域人才。
+
+感谢您对本市科技工作的关心和支持！
+
+上海市科学技术委员会
+
+2030年4月2日
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    from rag.build import build_index
+    from rag.engine import Engine
+
+    root = tmp_path_factory.mktemp("lists")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(OUTLINED.format(docno="沪科提复〔2030〕3号", no="0101", who="王一", title="关于海洋科研协同的提案"), encoding="utf-8")
+    (corpus / "b.txt").write_text(OTHER.format(docno="沪科提复〔2030〕8号", no="0202", who="赵二", title="关于量子计算的提案"), encoding="utf-8")
+    config = Config(corpus_dir=str(corpus), index_dir=str(root / "index"), model=None)
+    build_index(config)
+    return Engine(config, log=lambda m: None)
+
+
+def test_the_outline_of_a_reply_is_not_the_list_of_what_was_done(engine):
+    a = engine.ask("依托海洋实验室推动海洋科研协同，开展了哪些工作？")
+    assert a.found
+    assert len(a.items) == 3 and "深海观测网络" in a.items[0].text and "相关工作情况" not in a.answer
+
+
+def test_a_reply_named_by_its_addressee_answers_about_the_rest_of_the_question(engine):
+    a = engine.ask("赵二委员那份答复里，揭榜挂帅下一步准备怎么做？")
+    assert a.found and {c.doc_number for c in a.citations} == {"沪科提复〔2030〕8号"}
+    assert any("管理办法" in item.text for item in a.items)
+    assert not any("量子" in item.text for item in a.items)  # the reply's other plan is about something else

@@ -27,7 +27,7 @@ def engine(tmp_path_factory):
         corpus, "b.txt", docno="沪科建复〔2024〕3号", no="0303",
         lead="加大绿色技术研发投入",
         body="2024年全市绿色技术研发投入达 35 亿元，比上年增长 12.5%。",
-        body2="绿色技术创新联盟已有成员单位 60 家。",
+        body2="绿色技术创新联盟已有成员单位 60 家。2022年起开展绿色认证办法预研。同时研发并发布了通用模型“天工”。",
     )
     config = Config(corpus_dir=str(corpus), index_dir=str(root / "index"), model=None)
     build_index(config)
@@ -112,3 +112,13 @@ def test_sentence_final_particles_ask_and_are_not_asked_about(engine, question):
 )
 def test_the_noun_a_count_asks_about(engine, question, head):
     assert engine.retriever.analyze(question).head[0] == head
+
+
+def test_a_date_still_to_come_is_not_answered_by_when_work_began(engine):
+    assert engine.ask("绿色认证办法预计何时出台？").found is False
+    assert engine.ask("By when will the green certification measures be issued?").found is False
+    assert engine.ask("绿色认证办法预研从哪一年开始？").key == "2022年"
+
+
+def test_which_body_wants_a_name_not_the_clause_about_what_was_done(engine):
+    assert engine.ask("“天工”模型是哪家单位研发的？").found is False

@@ -15,8 +15,9 @@ import numpy as np
 
 from rag.answer import metadata, structure, verdict
 from rag.answer.features import PassageContext, SentenceFeatures, credit, passage_context, sentence_features
-from rag.answer.intent import COMPARE, LIST, METADATA, PLAN, SUMMARY, YESNO
+from rag.answer.intent import COMPARE, LIST, METADATA, PLAN, SUMMARY, WHEN_FUTURE, YESNO
 from rag.answer.scoring import AnswerModel, load_model
+from rag.answer.tense import FUTURE
 from rag.answer.spans import GROWTH_ASKED, GROWTH_SAID, asked_division, best_clause, key_span, ordinal_conflict
 from rag.query import QueryInfo, with_typo_alternatives
 from rag.text import normalize, sentences, squash
@@ -171,6 +172,10 @@ class Composer:
             return False  # "by how much did it grow" is not answered by a level or a share
         if info.intent.qtype == "place" and not s.typed and asked_division(info.text):
             return False  # "which district" wants a district's name
+        if info.intent.qtype == "date" and WHEN_FUTURE.search(info.text) and not FUTURE.search(s.before + s.text):
+            return False  # "by when will it be issued" is not answered by when work on it began
+        if info.intent.qtype == "org" and info.head and not s.typed:
+            return False  # "哪所高校牵头" wants a body's name, not the clause that names what it did
         if info.intent.qtype == "person" and info.intent.person_role and not s.typed:
             return False  # "who heads it" wants a person's name; plain "who" may be a body or a group
         return not (info.intent.qtype in SPAN_REQUIRED and not s.typed)

@@ -53,3 +53,12 @@ def test_a_figure_the_question_names_is_not_its_answer():
     assert span("number", text, unit="count", question="三个园区有多少家国家级中心？") == "约20家"
     # a figure only as a whole figure: 20 is not the 2022 of the question
     assert span("number", "2022年全区建成20个站点。", unit="count", question="2022年建成了多少个站点？") == "20个"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("发布了行动方案（2022-2025）。", None), ("规划期为 2021—2025 年。", None), ("比重为 27-30％。", "27-30％"), ("共 15 项任务。", "15 项")],
+)
+def test_the_years_of_a_period_are_not_a_figure(text, expected):
+    found = key_span("number", text, [], {})
+    assert (text[found[0]:found[1]] if found else None) == expected

@@ -94,3 +94,16 @@ def test_incidental_quotes_are_not_a_list():
 def test_items_of_a_run_read_as_a_list(sentence, items):
     form, units = inline_units(sentence, head=("机构",))
     assert form == "run" and [sentence[a:b] for a, b in units] == items
+
+
+@pytest.mark.parametrize(
+    "sentence, items",
+    [
+        ("今后将完善人才评价机制，持续优化科研项目管理，研究制定经费使用细则，更好激发科研人员活力。",
+         ["完善人才评价机制", "持续优化科研项目管理", "研究制定经费使用细则"]),
+        ("下一步，我们将加强平台建设，深化区域合作，确保各项任务落地见效。", ["加强平台建设", "深化区域合作"]),
+    ],
+)
+def test_the_steps_of_a_plan_sentence_without_its_lead_in_and_its_purpose(sentence, items):
+    form, units = inline_units(sentence)
+    assert form == "clauses" and [sentence[a:b] for a, b in units] == items

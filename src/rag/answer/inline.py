@@ -85,13 +85,24 @@ def inline_units(sentence: str, anchors=(), head=()) -> tuple[str, list[tuple[in
     clauses = _split(sentence, "，,")
     if len(clauses) >= 3 and FUTURE.search(sentence):
         start = next((k for k, (a, b) in enumerate(clauses) if FUTURE.search(sentence[a:b])), 0)
-        if len(clauses) - start >= 2:
-            candidates.append(("clauses", clauses[start:]))  # 下一步将加强……，持续深化……，研究出台……
+        plan = clauses[start:]
+        while plan and _PLAN_TIME.fullmatch(sentence, plan[0][0], plan[0][1]):
+            plan = plan[1:]  # 下一步，…: the time, not a step
+        while len(plan) > 2 and _PURPOSE.match(sentence, plan[-1][0]):
+            plan = plan[:-1]  # …，更好体现、巩固试点成果: what the plan is for, not a step of it
+        if len(plan) >= 2:
+            lead = _PLAN_LEAD.match(sentence, plan[0][0], plan[0][1])
+            if lead and plan[0][1] - lead.end() >= 4:
+                plan[0] = (lead.end(), plan[0][1])  # 下一步将加强…… → 加强……
+            candidates.append(("clauses", plan))  # 下一步将加强……，持续深化……，研究出台……
     if not candidates:
         return "", []
     return max(candidates, key=lambda c: (kind_asked(sentence, c[1], head), sum(w for a, w in anchors if c[1][0][0] - 25 <= a <= c[1][-1][1] + 25), len(c[1])))
 
 
+_PURPOSE = re.compile(r"更好|以便|从而|进而|确保|力争|切实")
+_PLAN_TIME = re.compile(r"下一步|下阶段|下一阶段|今后|未来|下一步工作中|今后一个时期")
+_PLAN_LEAD = re.compile(r"(?:下一步|下阶段|下一阶段|今后|未来)?[，,]?(?:我们|我委|市科委)?(?:将|要|拟)(?:继续)?")
 _COUNT_AFTER = re.compile(r"(?:[两二三四五六七八九十]|\d+)\s*(?:大|个|项|类|种|家|所|方面)")
 _AND = re.compile(r"和|及|以及|与")
 

@@ -147,6 +147,10 @@ def _after_lead_in(sentence: str, unit: tuple[int, int], others: list[tuple[int,
     particle (在集成电路). 与 and 和 end a lead-in only between names of one kind (临港实验室与良渚实验室),
     not inside a name (中科院上海微系统与信息技术研究所)."""
     s, e = unit
+    opener = _INTRODUCING.match(sentence, s, e)
+    if opener and e - opener.end() >= 2:
+        s = opener.end()  # 包括上海光源 → 上海光源
+        unit = (s, e)
     if not others:
         return unit
     lengths = sorted(b - a for a, b in others)
@@ -169,6 +173,7 @@ def _after_lead_in(sentence: str, unit: tuple[int, int], others: list[tuple[int,
     return best, e
 
 
+_INTRODUCING = re.compile(r"(?:包括|包含|涵盖|例如|比如|诸如|如(?![期何今实果同此]))(?:了)?\s*")  # the word that opens a list, not its first item
 _QUANTITY = re.compile(r"(?:[一二三四五六七八九十两几多若各数]|\d+)[批些个项家类种位所条]|一系列|若干")  # nor with 一批
 # prepositions and particles: no item opens with one
 _CLOSED = {"在", "与", "和", "及", "对", "为", "向", "从", "于", "把", "被", "将", "了", "的", "等", "以", "由", "同", "跟", "给", "之", "着", "过", "并"}

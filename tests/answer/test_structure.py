@@ -81,8 +81,6 @@ def test_incidental_quotes_are_not_a_list():
         # 与 between two names of one kind ends the lead-in; inside a name it does not
         ("东湖实验室与西山实验室、南岭大学、北江研究院等开展合作。", ["西山实验室", "南岭大学", "北江研究院"]),
         ("园区集聚了中科院江城光学与精密机械研究所、中科院江城化学研究所等机构。", ["中科院江城光学与精密机械研究所", "中科院江城化学研究所"]),
-        # the word that opens the list is not part of its first item
-        ("馆内设施包括天文望远镜、球幕影院、声光实验室等。", ["天文望远镜", "球幕影院", "声光实验室"]),
         # the last item without the count after it, and X和Y as two items
         ("学院围绕航空、航天、船舶三大领域开展研究。", ["航空", "航天", "船舶"]),
         ("平台覆盖数学、物理、化学和生物等学科。", ["数学", "物理", "化学", "生物"]),
@@ -109,3 +107,11 @@ def test_items_of_a_run_read_as_a_list(sentence, items):
 def test_the_steps_of_a_plan_sentence_without_its_lead_in_and_its_purpose(sentence, items):
     form, units = inline_units(sentence)
     assert form == "clauses" and [sentence[a:b] for a, b in units] == items
+
+
+@pytest.mark.parametrize("text, item", [("包括天文馆", "天文馆"), ("例如自然博物馆", "自然博物馆"), ("如期完成", "如期完成")])
+def test_the_word_that_opens_a_list_is_not_part_of_its_first_item(text, item):
+    from rag.answer.inline import _after_lead_in
+
+    start, end = _after_lead_in(text, (0, len(text)), [])
+    assert text[start:end] == item

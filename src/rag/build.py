@@ -245,6 +245,7 @@ def _write(results, total: int, size_of_batch, config: Config, embedder, report:
     doc_ids: list[str] = []
     doc_years: list[int] = []
     doc_sizes: list[int] = []
+    headers: list[list] = []
     names, texts, footer = entities.empty(), ([] if embedder is not None else None), 0
     tagged: set[str] = set()
     mark = time.time()
@@ -264,6 +265,7 @@ def _write(results, total: int, size_of_batch, config: Config, embedder, report:
                 doc_ids.append(doc_id)
                 doc_years.append(year or 0)
                 doc_sizes.append(n)
+            headers.extend(batch.headers)
             # tagged here, once per distinct word, while the workers cut the next batches
             entities.tag_words(batch.whole_words - tagged, names)
             tagged |= batch.whole_words
@@ -289,6 +291,7 @@ def _write(results, total: int, size_of_batch, config: Config, embedder, report:
     np.save(tmp / "doc_years.npy", np.asarray(doc_years, dtype=np.int16), allow_pickle=False)
     (tmp / "doc_ids.json").write_text(json.dumps(doc_ids, ensure_ascii=False), encoding="utf-8")
     (tmp / "user_words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+    (tmp / "headers.json").write_text(json.dumps(headers, ensure_ascii=False), encoding="utf-8")
     with (tmp / "sources.jsonl").open("w", encoding="utf-8") as f:
         f.writelines(json.dumps(s, ensure_ascii=False) + "\n" for s in sources)
     vocab = Vocabulary.load(tmp / LexicalIndex.DIRNAME)

@@ -69,6 +69,7 @@ class Processed:
     documents: list[bytes] = field(default_factory=list)  # documents.jsonl lines
     chunks: list[bytes] = field(default_factory=list)  # chunks.jsonl lines
     doc_rows: list[tuple[str, int | None, int]] = field(default_factory=list)  # (doc_id, year, passages)
+    headers: list[list] = field(default_factory=list)  # [addressees, proposal number, issuer] of each document
     texts: list[str] | None = None  # indexed text of each passage, when embeddings are wanted
     words: TokenCounts | None = None
     bigrams: TokenCounts | None = None
@@ -128,6 +129,7 @@ def process_documents(docs: list[Document], chunk_size: int, with_texts: bool) -
         chunks = chunk_document(doc, chunk_size)
         out.documents.append(encode(doc.to_dict()))
         out.doc_rows.append((doc.doc_id, doc.year, len(chunks)))
+        out.headers.append([list(doc.addressees), doc.proposal_number or "", doc.issuer or ""])
         for c in chunks:
             out.chunks.append(encode(c.to_dict()))
             text = c.indexed_text

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rag.errors import IndexProblem
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: headers.json
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 BUILDING = ".building"

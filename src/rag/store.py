@@ -10,6 +10,7 @@
       doc_years.npy          each document's year (0: none), for the year filter
       sources.jsonl          each corpus file with its id and content hash, to tell what changed
       user_words.json        names taught to the segmenter (addressees, contacts)
+      headers.json           each document's addressees, proposal number and issuer, in row order
       lexical/               BM25 postings over jieba words, memory-mapped (rag.postings)
       lexical_bigrams/       the same over character pairs
       crosslingual/          English → Chinese dictionary restricted to this index's words, as keyed tables
@@ -146,6 +147,13 @@ class OpenIndex:
         self.embedder = None
         self.notices: list[str] = []
         self.backend = backend
+
+    @cached_property
+    def headers(self) -> list[tuple[str, tuple[str, ...], str, str]]:
+        """(doc_id, addressees, proposal number, issuer) of every document, read once on first use:
+        what names a reply, without reading the replies themselves."""
+        rows = json.loads((self.path / "headers.json").read_text(encoding="utf-8"))
+        return [(doc_id, tuple(row[0]), row[1], row[2]) for doc_id, row in zip(self.ordinal, rows)]
 
     @cached_property
     def by_id(self) -> Mapping[str, Document]:

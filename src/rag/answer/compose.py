@@ -110,7 +110,7 @@ class Composer:
         if self._issuers is None:
             from rag.query import synonyms
 
-            forms = {normalize(d.issuer) for d in self.index.documents if d.issuer}
+            forms = {normalize(issuer) for _, _, _, issuer in self.index.headers if issuer}
             rows = [{normalize(w) for w in [k, *alts]} for k, alts in synonyms().items()]
             for _ in range(2):  # 上海市科学技术委员会 → 市科学技术委员会 → 市科委 → 科委, 我委 (but not 上海: too short a part)
                 for row in rows:

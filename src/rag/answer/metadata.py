@@ -87,9 +87,9 @@ def fields(doc: Document) -> dict[str, Field]:
 def named_replies(index, info) -> list[str]:
     """The replies a question names by their addressee (马瑜, Ma Yu) or proposal number (第0982号提案)."""
     alternatives = {t for g in info.concepts for t, _ in g.alternatives}
-    by_person = [d.doc_id for d in index.documents if set(d.addressees) & alternatives]
+    by_person = [doc_id for doc_id, addressees, _, _ in index.headers if alternatives.intersection(addressees)]
     numbers = set(re.findall(r"(?<!\d)0*(\d{2,4})(?!\d)", info.simplified or info.text))
-    by_number = [d.doc_id for d in index.documents if d.proposal_number and d.proposal_number.lstrip("0") in numbers]
+    by_number = [doc_id for doc_id, _, number, _ in index.headers if number and number.lstrip("0") in numbers]
     return list(dict.fromkeys(by_person + by_number))
 
 

@@ -156,6 +156,18 @@ class OpenIndex:
         return [(doc_id, tuple(row[0]), row[1], row[2]) for doc_id, row in zip(self.ordinal, rows)]
 
     @cached_property
+    def reply_keys(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """{addressee: [doc_id]} and {proposal number without leading zeros: [doc_id]}."""
+        people: dict[str, list[str]] = {}
+        numbers: dict[str, list[str]] = {}
+        for doc_id, addressees, number, _ in self.headers:
+            for name in addressees:
+                people.setdefault(name, []).append(doc_id)
+            if number:
+                numbers.setdefault(number.lstrip("0"), []).append(doc_id)
+        return people, numbers
+
+    @cached_property
     def by_id(self) -> Mapping[str, Document]:
         return _DocumentsById(self)
 

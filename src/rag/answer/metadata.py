@@ -86,11 +86,13 @@ def fields(doc: Document) -> dict[str, Field]:
 
 def named_replies(index, info) -> list[str]:
     """The replies a question names by their addressee (马瑜, Ma Yu) or proposal number (第0982号提案)."""
+    people, numbered = index.reply_keys
     alternatives = {t for g in info.concepts for t, _ in g.alternatives}
-    by_person = [doc_id for doc_id, addressees, _, _ in index.headers if alternatives.intersection(addressees)]
+    by_person = {doc_id for name in alternatives & people.keys() for doc_id in people[name]}
     numbers = set(re.findall(r"(?<!\d)0*(\d{2,4})(?!\d)", info.simplified or info.text))
-    by_number = [doc_id for doc_id, _, number, _ in index.headers if number and number.lstrip("0") in numbers]
-    return list(dict.fromkeys(by_person + by_number))
+    by_number = {doc_id for n in numbers & numbered.keys() for doc_id in numbered[n]}
+    order = index.ordinal
+    return sorted(by_person, key=order.get) + sorted(by_number - by_person, key=order.get)
 
 
 def target_document(composer, info, hits, scoped: bool) -> tuple[str | None, object | None]:

@@ -57,8 +57,9 @@ def test_a_figure_the_question_names_is_not_its_answer():
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("发布了行动方案（2022-2025）。", None), ("规划期为 2021—2025 年。", None), ("比重为 27-30％。", "27-30％"), ("共 15 项任务。", "15 项")],
+    [("发布了行动方案（2022-2025）。", None), ("规划期为 2021—2025 年。", None), ("比重为 27-30％。", "27-30％"), ("共 15 项任务。", "15 项"),
+     ("聚焦 6G 通信、3D 打印等领域。", None), ("建成 5G 基站 120 个。", "120 个")],
 )
-def test_the_years_of_a_period_are_not_a_figure(text, expected):
+def test_the_years_of_a_period_or_a_name_like_6g_are_not_a_figure(text, expected):
     found = key_span("number", text, [], {})
     assert (text[found[0]:found[1]] if found else None) == expected

@@ -87,6 +87,7 @@ def main() -> None:
             data["output"] = {k: v for k, v in data["output"].items() if k != "items"}
         (out_dir / f"{r['name']}.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     saved = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(out_dir.glob("*.json"))]
+    saved = [r for r in saved if "name" in r and "output" in r]  # not records kept as they were (blind-first-run.json)
     order = list(RUNS)
     saved.sort(key=lambda r: order.index(r["name"]) if r["name"] in order else len(order))
     readme = ROOT / "evals" / "README.md"

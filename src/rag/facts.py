@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from rag.answer.features import credit as concept_credit
 from rag.dates import Date, dates, doc_numbers, fold, years
+from rag.parse import DOCNO_RE
 from rag.quantities import COUNTERS, EN_NUMBER_WORDS, ZH_NUMERAL, Quantity, quantities
 from rag.text import normalize
 
@@ -267,7 +268,7 @@ def _names(text: str, info, entities: dict, pinyin=None, lexicon=None) -> list[N
     if info.lang == "zh" and re.search(r"[\u4e00-\u9fff]", text):
         from rag.text import pieces, tag  # the segmenter as the index loaded it (names of the replies known)
 
-        masked = re.sub(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号", lambda m: " " * len(m.group(0)), text)
+        masked = DOCNO_RE.sub(lambda m: " " * len(m.group(0)), text)
         words = pieces(masked)
         known = {g.source for g in info.concepts if g.entity}
         pos = 0

@@ -13,7 +13,7 @@ from rag.quantities import quantities
 from rag.answer.intent import FORM_WORDS, LIST, METADATA, PLAN, SUMMARY, YESNO, Intent, classify
 from rag.errors import InputError
 from rag.lexical import TermGroup, plain_query
-from rag.parse import normalize_doc_number
+from rag.parse import DOCNO_RE, normalize_doc_number
 from rag.text import CJK, detect_lang, normalize, to_simplified, words
 
 MAX_QUERY_CHARS = 2000
@@ -24,7 +24,6 @@ _WHICH = re.compile(r"哪[一两二三四五六七八九十几]?[个家项所位
 _ANSWER_KIND = re.compile(r"(?:year|month|day|date|time|number|amount|name|count|total|figure)s?|one|two|three|four|five|six|seven|eight|nine|ten|several", re.I)
 # Intents whose question words (措施, 下一步, 是否, measures, will) are form, not content
 _FORM_KINDS = (LIST, PLAN, SUMMARY, YESNO, METADATA)
-_DOCNO_FRAGMENT = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号")
 
 
 @dataclass(frozen=True)
@@ -118,8 +117,8 @@ def analyze(text: str, translator=None, lexicon=None, names: frozenset[str] = fr
     asked = text
     text = to_simplified(text)
     intent = classify(text)
-    doc_numbers = tuple(dict.fromkeys(filter(None, (normalize_doc_number(m.group(0)) for m in _DOCNO_FRAGMENT.finditer(text)))))
-    body = _DOCNO_FRAGMENT.sub(" ", text)  # a 文号 filters; its digits are not terms or years
+    doc_numbers = tuple(dict.fromkeys(filter(None, (normalize_doc_number(m.group(0)) for m in DOCNO_RE.finditer(text)))))
+    body = DOCNO_RE.sub(" ", text)  # a 文号 filters; its digits are not terms or years
     lang = detect_lang(body) if body.strip() else detect_lang(text)  # "When was 沪科建复〔2023〕15号 issued?" is English
     zh_part = re.sub(rf"[^{CJK}0-9.%]+", " ", body) if lang == "en" else body
     groups: list[TermGroup] = [TermGroup(_with_synonyms(list(g.alternatives)), g.weight, g.source) for g in plain_query(zh_part)]
@@ -210,8 +209,8 @@ def _only_form(source: str) -> bool:
 
 # The noun after a question word: 哪两家外地实验室, 什么样的产业区, which new town, what recommendations
 # a verb after the noun ends it: 哪几个方面开展了 → 方面
-_ZH_VERBS = "研发|开发|牵头|主导|承担|运营|发起|开展|创建|建设|成立|落户|设立|组建|发布|实施|推进|提出|采用|使用|聚焦|合作|承担|负责|位于|参与|签约|支持|打造|举办|推出|获得|排名|位列|存在|取得|采取|进行|开始|启动|完成|达到|占|做|搞|用|拿"
-_ZH_HEAD = re.compile(rf"(?:多少[个项家种类所位条批名]?|(?<!哪)几[个项家种类所位条批名]|哪些|哪几[个项家种类所位条批]?|哪[两三四五六七八九十][个项家种类所位条批]?|哪[个种类家所位条项批]|什么样?的?|何种)([{CJK}]{{1,12}}?)(?=[的是在有和与，,？?。了呢吗等要将会由被给从向对来去把让使为能可已还都也就？?，,。；;！!\s]|{_ZH_VERBS}|$)")
+_ZH_VERBS = "研发|开发|牵头|主导|运营|发起|开展|创建|建设|成立|落户|设立|组建|发布|实施|推进|提出|采用|使用|聚焦|合作|承担|负责|位于|参与|签约|支持|打造|举办|推出|获得|排名|位列|存在|取得|采取|进行|开始|启动|完成|达到|占|做|搞|用|拿"
+_ZH_HEAD = re.compile(rf"(?:多少[个项家种类所位条批名]?|(?<!哪)几[个项家种类所位条批名]|哪些|哪几[个项家种类所位条批]?|哪[两三四五六七八九十][个项家种类所位条批]?|哪[个种类家所位条项批]|什么样?的?|何种)([{CJK}]{{1,12}}?)(?=[的是在有和与，,？?。了呢吗等要将会由被给从向对来去把让使为能可已还都也就；;！!\s]|{_ZH_VERBS}|$)")
 _ZH_HEAD_BEFORE = re.compile(rf"([{CJK}]{{2,8}}?)(?:(?:有|共有|一共有|累计有|已有)?(?:多少|几)[个项家种类所位条批名]|的?(?:数量|数目|总数|个数))")
 _EN_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|shall|may)\b)((?:[a-z-]+\s+){0,5}?[a-z-]+?)(?=\s+(?:is|are|was|were|has|have|had|does|do|did|will|would|can|could|should|in|of|for|to|that|on|does|at|from|by|with|takes?|took|makes?|made|gets?|got|works?|plays?|exists?|remains?|participates?|participated|joins?|joined|receives?|received|provides?|provided|uses?|used|employs?)\b|\s+[a-z]+ed\s+(?:by|in|at|for|under|through|with|since)\b|\s*[?,]|$)", re.I)
 _GENERIC_HEADS = {"措施", "举措", "工作", "做法", "计划", "打算", "方式", "办法", "内容", "情况", "问题", "东西", "事情", "进展", "成效"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.parse import DOCNO_RE
 from rag.quantities import quantities
 
 FACTOID, LIST, PLAN, YESNO, COMPARE, METADATA, SUMMARY = "factoid", "list", "plan", "yesno", "compare", "metadata", "summary"
@@ -92,7 +93,6 @@ _METADATA = [
 _REPLY_DATE = _re(r"(?:答复|回复|复函|文件|这份|该文|此文|发文|印发|成文|签发|落款)[^，,。？?]{0,8}(?:什么时候|哪天|何时|日期|时间|哪一天|几号|哪年|哪一年)|(?:什么时候|何时|哪天)[^，,。？?]{0,6}(?:答复|回复|印发|发文|发出)|印发日期|发文日期|成文日期|落款日期|答复日期|when was (?:the|this|that|his|her|their)? ?(?:reply|response|document|letter|answer)|when (?:was|did) [^?]{0,40}\b(?:reply|respond|response)\b|date of (?:the )?(?:reply|response|issue|document)|(?:reply|response|document|letter) (?:was )?(?:issued|dated|sent|signed|published)")
 _REPLY_WORDS = _re(r"答复|回复|复函|文号|这份|该文|此文|发文|印发|\breply\b|\bresponse\b|\bletter\b|document")
 _ISSUED = _re(r"印发|发文|发出|签发|落款|答复|回复|\bissued\b|\bdated\b|\bsent\b|\bsigned\b|\bwritten\b|\breplied\b")
-_DOCNO = re.compile(r"[\u4e00-\u9fff]{1,8}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号")
 
 # "By when will …", "预计何时出台": a date still to come
 WHEN_FUTURE = _re(r"\bby when\b|\bwhen will\b|\bwhen (?:is|are) (?:\w+ ){1,8}(?:expected|due|planned|scheduled)\b|(?:何时|什么时候|哪一?年)(?:将|会|能|要|可以|才能)|预计(?:何时|什么时候|哪一?年)|计划(?:何时|什么时候|哪一?年)")
@@ -138,7 +138,7 @@ def _metadata_fields(text: str) -> tuple[str, ...]:
                 continue
             found.append((m.start(), name))
     m = _REPLY_DATE.search(text)
-    if not m and span_types(text)[:1] == ("date",) and _DOCNO.search(text) and _ISSUED.search(text):
+    if not m and span_types(text)[:1] == ("date",) and DOCNO_RE.search(text) and _ISSUED.search(text):
         m = _ISSUED.search(text)  # "When was 沪科建复〔2023〕15号 issued?"
     if m:
         found.append((m.start(), "date"))

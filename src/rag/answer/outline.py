@@ -11,6 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from rag.answer.tense import FUTURE, PAST
+from rag.quantities import zh_number
 
 _ZH = "一二三四五六七八九十"
 _MARKERS = [  # (family, pattern at an item's start); number read from group 1
@@ -28,15 +29,7 @@ MAX_ITEMS = 12
 
 
 def _number(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    if token == "十":
-        return 10
-    if token.startswith("十"):
-        return 10 + _ZH.index(token[1]) + 1
-    if token.endswith("十"):
-        return (_ZH.index(token[0]) + 1) * 10
-    return _ZH.index(token[0]) + 1
+    return int(token) if token.isdigit() else int(zh_number(token) or 0)
 
 
 @dataclass(frozen=True)

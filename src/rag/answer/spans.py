@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from rag.parse import CONTACT_NAME
+from rag.quantities import zh_number
 
 _NUM = r"\d+(?:[.,]\d+)*"
 _COUNT = "家项个所位名批种条座台套支篇件人次场届"
@@ -267,18 +268,15 @@ def best_clause(text: str, anchors: list[tuple[int, float]]) -> tuple[int, int] 
 
 # An ordinal of a batch, session, round or phase: what the 首批 did does not answer for the 第二批
 _ORDINAL = re.compile(r"(首|第\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}))\s*(批|届|次|期|轮|阶段)")
-_ORDINAL_DIGITS = "一二三四五六七八九十"
 
 
-def _ordinals(text: str) -> set[tuple[str, str]]:
+def _ordinals(text: str) -> set[tuple[int, str]]:
+    """(number, kind) of each ordinal: 首批 and 第1批 are (1, 批), 第十二届 is (12, 届)."""
     out = set()
     for number, kind in _ORDINAL.findall(text):
         number = re.sub(r"[第\s]", "", number)
-        if number == "首":
-            number = "一"
-        elif number.isdigit() and 1 <= int(number) <= 10:
-            number = _ORDINAL_DIGITS[int(number) - 1]
-        out.add((number, kind))
+        value = 1 if number == "首" else int(number) if number.isdigit() else int(zh_number(number) or 0)
+        out.add((value, kind))
     return out
 
 

@@ -63,3 +63,17 @@ def test_a_figure_the_question_names_is_not_its_answer():
 def test_the_years_of_a_period_or_a_name_like_6g_are_not_a_figure(text, expected):
     found = key_span("number", text, [], {})
     assert (text[found[0]:found[1]] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("这座石桥在 1907 建成，至今仍在使用。", "1907"),  # a year without 年
+        ("作曲家王某 (1893-1961) 曾在此任教。", "1893"),
+        ("园区于2019年启用，共有 1907 家企业入驻。", "2019年"),  # 1907 家 is a count, not a year
+        ("馆内藏有 1500 件瓷器。", None),
+        ("项目总投资 2000 万元。", None),
+    ],
+)
+def test_a_bare_year_is_a_date_but_a_count_is_not(text, expected):
+    assert span("date", text) == expected

@@ -22,7 +22,7 @@ from rag.types import Chunk
 FEATURES = (
     "cov_sent", "cov_near", "cov_head", "cov_passage", "missing_max", "entity_missing",
     "asks_type", "typed", "typed_specific", "local_cov", "year_conflict", "year_match",
-    "rank_recip", "lex_recip", "dense_recip", "first_sent", "log_len", "qweight", "proximity", "cov_rest",
+    "rank_recip", "lex_recip", "dense_recip", "first_sent", "log_len", "qweight", "proximity", "cov_rest", "align",
 )
 # Computed over all candidates of one question: how far a sentence is from the best candidate
 RELATIVE = ("cov_sent", "cov_near", "cov_rest")
@@ -99,6 +99,34 @@ def _proximity(anchors, length: int) -> float:
     return 1.0 - (positions[-1] - positions[0]) / length
 
 
+def lcs_length(a: str, b: str) -> int:
+    """Length of the longest common subsequence of a (short) and b, bit-parallel over a's characters
+    (Hyyrö 2004): one pass over b."""
+    m = len(a)
+    if not m or not b:
+        return 0
+    masks: dict[str, int] = {}
+    for i, ch in enumerate(a):
+        masks[ch] = masks.get(ch, 0) | (1 << i)
+    full = (1 << m) - 1
+    v = full
+    for ch in b:
+        u = v & masks.get(ch, 0)
+        v = ((v + u) | (v - u)) & full
+    return m - bin(v).count("1")
+
+
+def alignment(concepts, text: str, lang: str = "zh") -> float | None:
+    """Share of the question's words, in the question's order, that the sentence holds character by
+    character: a sentence written the way the question is asked (the way a reader restates it) holds
+    its answer more often than one that only shares its words. An English question's order says
+    nothing of a Chinese sentence's: None, and its coverage stands in."""
+    if lang != "zh":
+        return None
+    asked = "".join(g.source for g in concepts if not g.source.isascii())
+    return lcs_length(asked, text) / len(asked) if asked else 0.0
+
+
 def add_relative(rows):
     """Append each RELATIVE feature's gap to the best candidate of the same question (≤ 0)."""
     import numpy as np
@@ -167,8 +195,9 @@ def sentence_features(info, intent, ctx: PassageContext, raw: str, position: int
     rest = [g.weight * (1.0 - h) for g, h in zip(concepts, ctx.head_credit)]
     cov_rest = sum(r * c for r, c in zip(rest, sent_credit)) / sum(rest) if sum(rest) > 0 else 0.0
     ch = ctx.channels or {}
+    cov_sent = weighted(concepts, sent_credit)
     values = (
-        weighted(concepts, sent_credit),
+        cov_sent,
         weighted(concepts, near_credit),
         weighted(concepts, ctx.head_credit),
         weighted(concepts, ctx.passage_credit),
@@ -188,5 +217,6 @@ def sentence_features(info, intent, ctx: PassageContext, raw: str, position: int
         math.log(1 + total),
         _proximity(anchors, len(raw)),
         cov_rest,
+        cov_sent if (align := alignment(concepts, text, info.lang)) is None else align,
     )
     return SentenceFeatures(values, span, typed[2] if typed else None, tuple(anchors), entity_missing)

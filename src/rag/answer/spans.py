@@ -36,6 +36,8 @@ SPAN_PATTERNS = {
         r"\d{4}\s*年\s*\d{1,2}\s*月",
         r"\d{4}\s*[-—–至到]\s*\d{4}\s*年",
         r"\d{4}\s*年",
+        # a bare year (在 1835 开放, 术赤 (1185-1226)): four digits that no measure word or unit follows
+        rf"(?<![\d.,])(?:1\d|20)\d{{2}}(?![\d.,%％])(?!\s*(?:万|亿|千|百|余|多|[{_COUNT}元月日号]|[A-Za-z]))",
     ],
     "phone": [r"\d{7,}"],
     "place": [r"[\u4e00-\u9fff]{2,6}路\d+号"],

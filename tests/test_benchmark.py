@@ -97,3 +97,12 @@ def test_cli_json_has_exactly_the_keys(files, tmp_path):
     assert tuple(json.loads(r.stdout)) == KEYS
     r = subprocess.run([sys.executable, "-m", "rag", "eval", "squad", "--passages", str(files[0]), "--min-recall-at-1", "1.01"], capture_output=True, text=True, env=env)
     assert r.returncode == 1 and "recall@1 = 1.0 is below the minimum 1.01" in r.stderr
+
+
+def test_blank_questions_are_skipped_not_fatal(tmp_path):
+    path = squad(tmp_path / "blank.zh.json", {"q2": "  "})
+    docs, items = load_squad(path)
+    assert len(docs) == 3 and [i.id for i in items] == ["q1", "q3"]
+    english = squad(tmp_path / "blank.en.json", {**ENGLISH, "q3": ""})
+    result = evaluate_squad(path, english, config=Config(index_dir=str(tmp_path / "idx"), model=None))
+    assert result["questions"] == 1  # q2 is blank in the passages file, q3 in the questions file

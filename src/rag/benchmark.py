@@ -60,6 +60,8 @@ def load_squad(path: str | Path) -> tuple[list[Document], list[SquadItem]]:
                     path=f"{path.name}#{doc_id}", text=context, blocks=(Block(0, len(context), "body", (title,)),),
                 ))
                 for qa in para.get("qas", []):
+                    if not str(qa.get("question") or "").strip():
+                        continue  # a blank question asks nothing (CMRC 2018 trial has a few)
                     answers = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", []) if a.get("text")))
                     items.append(SquadItem(str(qa["id"]), qa["question"], doc_id, answers))
     except (KeyError, TypeError, AttributeError) as e:
@@ -112,7 +114,7 @@ def evaluate_squad(passages: str | Path, questions: str | Path | None = None, k:
     docs, items = load_squad(passages)
     if questions is not None:
         texts = load_questions(questions)
-        items = [replace(it, question=texts[it.id]) for it in items if it.id in texts]
+        items = [replace(it, question=texts[it.id]) for it in items if str(texts.get(it.id) or "").strip()]
         if not items:
             raise InputError(f"no question id in {questions} matches one in {passages}")
     items = items[:limit] if limit else items

@@ -77,3 +77,18 @@ def test_the_years_of_a_period_or_a_name_like_6g_are_not_a_figure(text, expected
 )
 def test_a_bare_year_is_a_date_but_a_count_is_not(text, expected):
     assert span("date", text) == expected
+
+
+@pytest.mark.parametrize(
+    "qtype, text, expected",
+    [
+        ("place", "企业主要集中在上海自贸试验区内。", "上海自贸试验区"),  # 自 inside a word is no function word
+        ("org", "该项目由同济大学牵头。", "同济大学"),
+        ("org", "中国科学院上海有机化学研究所参与了研究。", "中国科学院上海有机化学研究所"),
+        ("org", "他先后在广西壮族自治区计划委员会任职。", "广西壮族自治区计划委员会"),
+        ("org", "人才主要来自上海交通大学。", "上海交通大学"),  # 来自 is a verb the name does not start with
+        ("place", "项目已落户临港新片区。", "临港新片区"),
+    ],
+)
+def test_a_name_is_read_back_word_by_word_to_its_start(qtype, text, expected):
+    assert span(qtype, text) == expected

@@ -7,6 +7,7 @@ import re
 
 from rag.parse import CONTACT_NAME
 from rag.quantities import zh_number
+from rag.text import pieces
 
 _NUM = r"\d+(?:[.,]\d+)*"
 _COUNT = "家项个所位名批种条座台套支篇件人次场届"
@@ -55,6 +56,7 @@ _DIVISION_ASKED = re.compile(r"哪(?:个|一个)?([区县镇])|\b(?:which|what) 
 _DIVISION_WORDS = {"district": "区", "county": "县", "township": "镇"}
 # Verbs a name does not start with: 已落户东湖新城 → 东湖新城
 _NAME_VERBS = frozenset("落户 位于 建设 设立 成立 创建 进入 入驻 注册 打造 建成 组建 支持 推动 依托 联合 发布 开展 成为 包括 聚焦 围绕 拥有 集聚 引进 布局 实施 启动 加快 推进 建立 形成 突破".split())
+_VERB_ENDS = "在于为到至自向给"  # 设在, 位于, 成为, 来自: a word ending so is a verb with its preposition, not part of a name
 _NAME_STOP = set("的、与和及在为是对由以从向将把被等也并或同跟给于其之如即共已均还又再所各每该此这那有到至经自沪，,。；;：:（）()“”《》「」 \n")
 SPAN_PATTERNS["name"] = [r"(?<=“)[^“”]{1,24}(?=”)", r"(?<=《)[^《》]{1,40}(?=》)"]
 _SPAN_RES = {k: [re.compile(p) for p in v] for k, v in SPAN_PATTERNS.items()}
@@ -203,13 +205,17 @@ def _repeats(span: str, asked: str) -> bool:
 
 
 def _ending_names(text: str, endings: re.Pattern, longest: int = 14) -> list[tuple[int, int]]:
-    """Spans like 合肥实验室 in "成为合肥实验室": from a telling ending, leftwards to the nearest
-    function character (的、与为在…), at most `longest` characters."""
+    """Spans like 合肥实验室 in "成为合肥实验室": from a telling ending, leftwards word by word to the
+    nearest function word (的、与为在…) or verb, at most `longest` characters. Word by word, so that a
+    function character inside a word (同济大学, 自贸试验区, 有机化学研究所) does not cut the name."""
     spans = []
     for m in endings.finditer(text):
         s = m.start()
-        while s > 0 and m.end() - s < longest and text[s - 1] not in _NAME_STOP and "\u4e00" <= text[s - 1] <= "\u9fff" and text[s - 2:s] not in _NAME_VERBS:
-            s -= 1
+        for word in reversed(pieces(text[max(0, m.start() - longest):m.start()])):
+            if not all("\u4e00" <= ch <= "\u9fff" for ch in word) or (len(word) == 1 and word in _NAME_STOP) \
+                    or word in _NAME_VERBS or word[-2:] in _NAME_VERBS or word[-1] in _VERB_ENDS or m.end() - (s - len(word)) > longest:
+                break
+            s -= len(word)
         if s < m.start():
             spans.append((s, m.end()))
     return spans

@@ -64,3 +64,10 @@ def test_an_english_question_does_not_load_the_segmenter(seed_index_dir):
         "print(_segmenter.cache_info().currsize)"
     )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "0"
+
+
+def test_a_demonstrative_with_its_measure_word_is_no_word_of_the_topic():
+    found = [w for w, _ in words("这位科学家曾在那所学校任教，该项研究持续多年")]
+    assert "科学家" in found and "学校" in found and "研究" in found
+    assert not {"这位", "那所", "该项"} & set(found)
+    assert "本市" in [w for w, _ in words("本市共有多少家实验室")]  # 本市 names the city

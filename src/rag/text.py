@@ -27,6 +27,10 @@ ZH_STOPWORDS = frozenset(
     哪种 哪类 哪方面 第几 几号 编号 号码 日期 时间 哪天 名称 名字 叫什么 数量 数目 多大 多高 多久 提的 来着 一下 么样""".split()
 )
 
+# A demonstrative with its measure word (这位, 那出, 该项, 哪所) points at what the question names
+# elsewhere; it is no word of its topic. (本 is left out: 本市 names the city.)
+DEMONSTRATIVE = re.compile(r"[这那该此每各某哪][位个所家项出部种条次座台套支篇件名批类场届样些份门只张块段句片节期轮]")
+
 EN_STOPWORDS = frozenset(
     """a an the of in on at to for from by with about into over under as and or but not no nor is are was were be
     been being am do does did doing have has had having it its this that these those there here what which who whom
@@ -202,7 +206,7 @@ def words(text: str) -> list[tuple[str, list[str]]]:
     out = []
     for w in _segments(text, search=False):
         w = w.strip()
-        if not w or not _TOKEN_OK.search(w) or w in ZH_STOPWORDS or w in EN_STOPWORDS:
+        if not w or not _TOKEN_OK.search(w) or w in ZH_STOPWORDS or w in EN_STOPWORDS or DEMONSTRATIVE.fullmatch(w):
             continue
         if w.isascii() and w.isalpha():
             w = stem(w)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answer.spans import head_spans, key_span
+from rag.answer.spans import best_clause, head_spans, key_span
 
 
 def span(qtype, text, **kw):
@@ -92,3 +92,16 @@ def test_a_bare_year_is_a_date_but_a_count_is_not(text, expected):
 )
 def test_a_name_is_read_back_word_by_word_to_its_start(qtype, text, expected):
     assert span(qtype, text) == expected
+
+
+def test_a_clause_that_restates_the_question_runs_on_to_what_it_says():
+    question = "永安桥改称什么？"
+    restating = "永安桥后来改称，太平桥是它的新名。"
+    anchors = [(0, 1.0), (restating.index("改称"), 1.0)]
+    start, end = best_clause(restating, anchors, question)
+    assert restating[start:end] == "永安桥后来改称，太平桥是它的新名"  # mostly the question: the mark runs on
+    assert best_clause(restating, anchors) == (0, restating.index("，"))  # without the question: the clause alone
+    saying = "今年新建的大桥由市建设集团承建，工期两年。"
+    anchors = [(saying.index("大桥"), 1.0), (saying.index("承建"), 1.0)]
+    start, end = best_clause(saying, anchors, "大桥由谁承建？")
+    assert saying[start:end] == "今年新建的大桥由市建设集团承建"  # says something new: the clause alone

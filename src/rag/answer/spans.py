@@ -264,14 +264,30 @@ def _nearest(found: list[tuple[int, int, int]], anchors: list[tuple[int, float]]
     return (s, e, pref)
 
 
-def best_clause(text: str, anchors: list[tuple[int, float]]) -> tuple[int, int] | None:
-    """Without a typed span, mark the clause that holds most of the question's terms."""
+def best_clause(text: str, anchors: list[tuple[int, float]], asked: str = "") -> tuple[int, int] | None:
+    """Without a typed span, mark the clause that holds most of the question's terms. When that clause
+    mostly restates the question (asked: the question's text), what it says of it follows: the mark
+    runs on to the end of the next clause ("……被称作“甲”，别称为“乙”" for "甲的别称是什么")."""
+    clauses = list(re.finditer(r"[^，,；;。！？]+", text))
     best, best_n = None, 0
-    for m in re.finditer(r"[^，,；;。！？]+", text):
+    for i, m in enumerate(clauses):
         n = sum(w for a, w in anchors if m.start() <= a < m.end())
         if n > best_n:
-            best, best_n = (m.start(), m.end()), n
-    return best
+            best, best_n = i, n
+    if best is None:
+        return None
+    start, end = clauses[best].span()
+    if asked and best + 1 < len(clauses) and _restates(text[start:end], asked):
+        end = clauses[best + 1].end()
+    return start, end
+
+
+RESTATES = 0.6  # a clause whose characters are mostly (this share) the question's restates it; on CMRC 2018 trial lower values gain strict accuracy only as marks grow longer (0.314 at 0.6, 0.334 when every mark runs on)
+
+
+def _restates(clause: str, asked: str) -> bool:
+    chars = [c for c in clause if c.isalnum()]
+    return bool(chars) and sum(c in asked for c in chars) / len(chars) >= RESTATES
 
 
 # An ordinal of a batch, session, round or phase: what the 首批 did does not answer for the 第二批

@@ -99,3 +99,19 @@ def test_status_names_the_backend_and_where_it_points(engines, tmp_path):
     assert data["backend"]["collection"].startswith("rag-")
     r = subprocess.run([sys.executable, "-m", "rag", "status"], capture_output=True, text=True, env={**env, "RAG_BACKEND": "local"})
     assert "backend  local:" in r.stdout and "built for the qdrant backend" in r.stdout
+
+
+def test_a_benchmark_index_cached_for_one_backend_is_rebuilt_for_another(tmp_path):
+    from rag.benchmark import evaluate_squad
+    from rag.store import read_manifest
+    from test_benchmark import squad
+
+    path = squad(tmp_path / "tiny.zh.json")
+    local = Config(index_dir=str(tmp_path / "idx"), model=None)
+    first = evaluate_squad(path, config=local)
+    (cached,) = (tmp_path / "idx" / "benchmarks").iterdir()
+    assert read_manifest(str(cached))["backend"]["name"] == "local"
+    qdrant = Config(index_dir=str(tmp_path / "idx"), model=None, backend="qdrant", qdrant_path=str(tmp_path / "store"))
+    again = evaluate_squad(path, config=qdrant)
+    assert read_manifest(str(cached))["backend"]["name"] == "qdrant"
+    assert again["recall@1"] == first["recall@1"] and again["questions"] == first["questions"]

@@ -85,8 +85,9 @@ PREPARE = 256  # questions embedded ahead, in batches
 
 def benchmark_index(passages: Path, docs: list[Document], config: Config, progress: bool = False):
     """An engine over the passages, built once and cached under the index directory by content."""
-    from rag.engine import Engine
+    from rag.backends import backend_key
     from rag.build import BuildReport, resolve_embedder, write_index
+    from rag.engine import Engine
     from rag.store import index_settings, read_manifest
 
     digest = hashlib.sha1(passages.read_bytes()).hexdigest()[:12]
@@ -94,7 +95,8 @@ def benchmark_index(passages: Path, docs: list[Document], config: Config, progre
     report = BuildReport(bench.index_dir)
     manifest = read_manifest(bench.index_dir)
     embedder = None
-    if manifest is None or manifest.get("settings") != index_settings(bench) or manifest.get("dense", {}).get("requested") != config.model:
+    stale = manifest is None or manifest.get("settings") != index_settings(bench) or manifest.get("dense", {}).get("requested") != config.model
+    if stale or manifest.get("backend", {}).get("key") != backend_key(bench):  # built for another backend: rebuild
         embedder = resolve_embedder(bench, None, report)
         write_index(docs, bench, embedder, report, progress, {"corpus_dir": str(passages), "corpus_hash": digest})
     return Engine(bench, embedder=embedder, build=False, log=lambda m: None)

@@ -116,3 +116,30 @@ def test_a_stated_figure_rank_or_share_is_checked_against_the_evidence(engine, q
 def test_a_figure_of_another_kind_or_a_word_the_replies_lack_is_refused(engine, question):
     # a count of facilities is not a cost; 总体 (in 总体方案) is not a population
     assert engine.ask(question).found is False
+
+
+def test_the_reply_context_cache_stays_bounded_under_threads(engine, monkeypatch):
+    import threading
+
+    from rag.answer import compose
+
+    monkeypatch.setattr(compose, "MAX_CONTEXTS", 2)
+    composer = compose.Composer(engine.index)
+    ids = list(engine.index.doc_ids)
+    errors = []
+
+    def ask():
+        try:
+            for _ in range(200):
+                for doc_id in ids:
+                    assert composer.reply_context(doc_id)
+        except Exception as e:  # noqa: BLE001 - any failure in a thread is the finding
+            errors.append(e)
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(composer._contexts) <= 2
+    assert composer.reply_context(ids[0]) == compose.Composer(engine.index).reply_context(ids[0])

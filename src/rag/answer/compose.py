@@ -9,6 +9,7 @@ the reply (rag.answer.metadata) and verdicts (rag.answer.verdict) build on those
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -69,7 +70,7 @@ class Composer:
         self._model = model
         self.entities = getattr(index, "entities", {}) or {}
         self._contexts: dict[str, tuple[str, str]] = {}  # reply → its identifying text, the first asked dropped first
-        self._labels: dict[str, set[str]] = {}
+        self._contexts_lock = threading.Lock()  # the web app asks from several threads
         self._outside: dict[str, list[tuple[int, int]]] = {}
         self._issuers: frozenset[str] | None = None
 
@@ -87,13 +88,16 @@ class Composer:
         reply ("the reply to Li Chenhao") is about every sentence in it. Not its 文号: a 文号 in a question
         filters (query.analyze), and its characters (沪, 科) would otherwise match the question's words.
         with_issuer adds who wrote it (上海市科学技术委员会), for the names a statement of it implies."""
-        if doc_id not in self._contexts:
+        found = self._contexts.get(doc_id)
+        if found is None:
             d = self.index.document(doc_id)
             parts = [d.title, d.addressee or "", d.proposal_title or "", d.session or ""]
-            if len(self._contexts) >= MAX_CONTEXTS:  # bounded at any corpus size
-                self._contexts.pop(next(iter(self._contexts)))
-            self._contexts[doc_id] = (normalize(" ".join(parts)), normalize(d.issuer or ""))
-        context, issuer = self._contexts[doc_id]
+            found = (normalize(" ".join(parts)), normalize(d.issuer or ""))
+            with self._contexts_lock:
+                while len(self._contexts) >= MAX_CONTEXTS:  # bounded at any corpus size
+                    self._contexts.pop(next(iter(self._contexts)))
+                self._contexts[doc_id] = found
+        context, issuer = found
         return context + " " + issuer if with_issuer else context
 
     def issuer_as_context(self, info: QueryInfo) -> QueryInfo:

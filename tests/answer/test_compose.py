@@ -86,6 +86,18 @@ def test_the_words_asking_for_a_field_are_not_its_topic(engine):
     assert engine.ask("沪科提复〔2023〕5号是答复谁的？").keys == ["杨守业、王志敏、刘健惠委员"]
 
 
+def test_among_many_replies_a_metadata_question_reads_only_those_retrieved(engine, monkeypatch):
+    from rag.answer import metadata
+
+    questions = ["联系地址是哪里？", "Who issued these replies?", "When was the reply on national laboratories issued?"]
+    every = [engine.ask(q).keys for q in questions]
+    monkeypatch.setattr(metadata, "READ_ALL", 0)  # as on a corpus of many replies
+    read = []
+    monkeypatch.setattr(type(engine.index.documents), "__iter__", lambda self: read.append(1) or iter(()))
+    assert [engine.ask(q).keys for q in questions] == every
+    assert not read  # no reply was read for being a reply: only those of the retrieved passages
+
+
 def test_a_proposal_title_is_quoted_to_the_end_of_its_line(engine):
     a = engine.ask("What is the title of the proposal answered by 沪科提复〔2023〕50号?")
     assert a.keys == ["关于强化科技创新体系化能力，提升产业链建设水平的提案"]

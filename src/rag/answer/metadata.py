@@ -24,6 +24,7 @@ _LINES = {
     "cc": re.compile(r"抄送[：:]\s*([^\n]+?)[。.]?$"),
 }
 TITLE_COVERAGE = 0.5  # share of the question a reply's header (title, proposal title, addressee) must hold to be "the reply on …"
+READ_ALL = 500  # replies read whole to find which one a metadata question means; beyond, those of the retrieved passages
 _PROPOSAL_NO = re.compile(r"第\s*\d+\s*号")
 _SESSION = re.compile(r"市[^\s，,]{0,12}?会议")
 
@@ -108,20 +109,22 @@ def target_document(composer, info, hits, scoped: bool) -> tuple[str | None, obj
         return named_[0], None
     phrases = [p.lower() for p in field_phrases(info.simplified or info.text)]
     info = replace(info, concepts=tuple(g for g in info.concepts if len(g.source) >= 2 and not any(g.source.lower() in p for p in phrases)))
-    by_year = [d.doc_id for d in index.documents if d.year and str(d.year) in info.years]
-    if info.years and len(by_year) == 1:
+    # every reply is read when there are few; among many, the replies of the retrieved passages
+    replies = list(index.documents) if len(index.documents) <= READ_ALL else [index.document(d) for d in dict.fromkeys(h.chunk.doc_id for h in hits)]
+    by_year = [d.doc_id for d in replies if d.year and str(d.year) in info.years] if info.years else []
+    if len(by_year) == 1:
         return by_year[0], None  # 哪一份是2024年发出的？ (its date is shown with it: see answer)
     if len(index.documents) == 1:
         return index.documents[0].doc_id, None
     if not info.concepts:
         # "联系地址是哪里？": the one reply that states it, or any when all state the same (the issuer)
-        holders = {d.doc_id: _value(d, info.intent.field) for d in index.documents}
+        holders = {d.doc_id: _value(d, info.intent.field) for d in replies}
         holders = {k: v for k, v in holders.items() if v is not None}
         if len(holders) == 1 or (holders and len(set(holders.values())) == 1):
             return next(iter(holders)), None
         return None, None
     # "the reply to the proposal on …": the proposal's own title and the reply's header, when decisive
-    by_title = sorted(((weighted(info.concepts, coverage(info.concepts, composer.reply_context(d.doc_id))), d.doc_id) for d in index.documents), reverse=True)
+    by_title = sorted(((weighted(info.concepts, coverage(info.concepts, composer.reply_context(d.doc_id))), d.doc_id) for d in replies), reverse=True)
     if by_title and by_title[0][0] >= TITLE_COVERAGE and (len(by_title) == 1 or by_title[1][0] < by_title[0][0]):
         return by_title[0][1], None
     scored = composer.score_sentences(info, hits)

@@ -71,3 +71,18 @@ def test_greetings_tests_and_bare_terms_are_not_questions(text):
 @pytest.mark.parametrize("text", ["谁发明了电话？", "How many bridges cross the river", "列举该市的主要产业", "告诉我这座城市有多少人口"])
 def test_questions_and_requests_are(text):
     assert is_question(text)
+
+
+@pytest.mark.parametrize(
+    "question, kind, qtype",
+    [
+        ("市里准备新建的那座体育馆叫什么？", "factoid", "name"),  # a plan word, but one thing's name is asked
+        ("下一步打算在哪个区布局新的实验室？", "factoid", "place"),
+        ("Which body will lead the new centre?", "factoid", "org"),
+        ("下一步将在哪些区布局实验室？", "plan", None),  # several: what the plan holds
+        ("下一步有哪些打算？", "plan", None),
+    ],
+)
+def test_a_plan_word_does_not_make_a_question_for_one_thing_a_plan_question(question, kind, qtype):
+    intent = classify(question)
+    assert (intent.kind, intent.qtype) == (kind, qtype)

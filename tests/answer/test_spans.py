@@ -105,3 +105,10 @@ def test_a_clause_that_restates_the_question_runs_on_to_what_it_says():
     anchors = [(saying.index("大桥"), 1.0), (saying.index("承建"), 1.0)]
     start, end = best_clause(saying, anchors, "大桥由谁承建？")
     assert saying[start:end] == "今年新建的大桥由市建设集团承建"  # says something new: the clause alone
+
+
+def test_a_document_asked_for_is_named_by_its_title_whatever_its_last_word():
+    text = "本区完善了人才政策，并制定《关于促进社区图书馆发展的若干措施》。"
+    assert span(None, text, head=("政策文件", "政策")) == "关于促进社区图书馆发展的若干措施"
+    assert span(None, text, head=("文件",)) == "关于促进社区图书馆发展的若干措施"
+    assert span(None, "本区完善了人才政策。", head=("政策",)) == "本区完善了人才政策"  # no title: the noun's name

@@ -96,6 +96,7 @@ _ISSUED = _re(r"印发|发文|发出|签发|落款|答复|回复|\bissued\b|\bda
 
 # "By when will …", "预计何时出台": a date still to come
 WHEN_FUTURE = _re(r"\bby when\b|\bwhen will\b|\bwhen (?:is|are) (?:\w+ ){1,8}(?:expected|due|planned|scheduled)\b|(?:何时|什么时候|哪一?年)(?:将|会|能|要|可以|才能)|预计(?:何时|什么时候|哪一?年)|计划(?:何时|什么时候|哪一?年)")
+SINGLE_THING = ("number", "date", "duration", "person", "rank", "phone", "name", "org", "place")  # what one fact answers
 _PLAN = _re(
     r"下一步|下阶段|下一阶段|今后|未来[^，,。？?]{0,12}?(?:将|会|要|打算|计划|如何)|接下来|打算|计划(?:如何|怎么|怎样|做|采取|推进)|有何计划|什么计划|哪些计划|(?<![已])将(?:如何|怎样|怎么|采取|会|重点|推进|做)|将要|准备(?:如何|怎么|做)|拟(?:如何|怎样|采取)|"
     r"next steps?|next stage|next phase|going forward|from now on|in (?:the )?(?:future|coming years?)|\bplan(?:s|ned|ning)? (?:to|for|on)\b|what (?:are|is) (?:the |its |their |his |her )?(?:\w+ ){0,3}plans?\b|\bintends?\b|\bintentions?\b|going to|\bwill\b(?=(?:\s+\w+){0,4}\s+(?:do|take|pursue|continue|focus|promote|strengthen|support|implement|carry|deepen|push|improve|build|develop|advance|work|plan|adopt|introduce|launch|set|help|raise|expand)(?:e?d|s|ing)?\b)|\bwill\b[^?]*\bnext\b|\bupcoming\b|what (?:else )?(?:is|are) .{0,40} (?:planning|planned)"
@@ -256,7 +257,8 @@ def classify(text: str) -> Intent:
         return Intent(YESNO, **common, future=future)
     if _SUMMARY.search(text):
         return Intent(SUMMARY, **common, future=future)
-    if future and not (qtype in ("number", "date", "duration", "person", "rank", "phone") and not _LIST.search(text)) and not common["past"]:
+    # a plan question asks what will be done; "准备组建的机构叫什么" asks for one thing's name, which a plan may hold
+    if future and not (qtype in SINGLE_THING and not _LIST.search(text)) and not common["past"]:
         return Intent(PLAN, **common, future=True)
     if (_LIST.search(text) or _plural_which(text)) and qtype not in ("number", "date", "rank", "duration", "phone"):
         return Intent(LIST, **common)

@@ -115,11 +115,17 @@ def _title_around(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
+_DOCUMENT_NOUN = re.compile(r"文件|政策|方案|规划|办法|意见|条例|规定|措施|计划|通知|指引|纲要|报告|指南|标准|法规|规章")
+_TITLE = re.compile(r"《[^《》]{2,60}》")
+
+
 def head_spans(text: str, head: tuple[str, ...], longest: int = 16) -> list[tuple[int, int, int]]:
     """Names ending in the noun the question asks about (哪个新城 → 南汇新城; 什么示范工程 → 千米级高温
     超导电缆应用示范工程): from the noun leftwards to the nearest function character. (rank, start,
     end); rank 0 for the question's own noun, higher for its shorter forms."""
     found = []
+    if any(_DOCUMENT_NOUN.search(h) for h in head):  # 什么政策文件: a 《title》 names one, whatever its last word
+        found += [(0, m.start() + 1, m.end() - 1) for m in _TITLE.finditer(text)]
     for rank, h in enumerate(head):
         for m in re.finditer(re.escape(h), text):
             title = _title_around(text, m.start(), m.end())

@@ -47,6 +47,8 @@ class Config:
     max_quotes: int = 3  # quotes in a single-fact answer: the best sentence and up to two that support it
     list_min_coverage: float = 0.5  # share of the question a list's context and items must hold to answer it
     list_join_share: float = 0.9  # another reply's list joins when its context covers this share of the best one's
+    restate_share: float = 0.6  # a key clause whose characters are this share the question's restates it: the mark runs on to the next clause
+    metadata_read_all: int = 500  # a field question naming no reply reads every reply up to this many; beyond, those retrieved
     backend: str = "local"  # local: memory-mapped BM25 postings + FAISS in the index directory; qdrant: a Qdrant server
     qdrant_url: str | None = None  # http://host:6333 of a Qdrant server or cluster
     qdrant_path: str | None = None  # or a directory for Qdrant's in-process local mode
@@ -71,7 +73,7 @@ class Config:
             raise InputError(f"answer_threshold must lie between 0 and 1, got {self.answer_threshold}")
         if self.max_quotes < 1:
             raise InputError(f"max_quotes must be at least 1, got {self.max_quotes}")
-        for name in ("list_min_coverage", "list_join_share"):
+        for name in ("list_min_coverage", "list_join_share", "restate_share"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise InputError(f"{name} must lie in (0, 1], got {getattr(self, name)}")
         if self.backend not in BACKENDS:
@@ -80,6 +82,8 @@ class Config:
             raise InputError("the qdrant backend needs RAG_QDRANT_URL (a server, e.g. http://localhost:6333) or RAG_QDRANT_PATH (a local directory)")
         if not 0.0 <= self.sentence_weight <= 1.0:
             raise InputError(f"sentence_weight must be between 0 and 1, got {self.sentence_weight}")
+        if self.metadata_read_all < 0:
+            raise InputError(f"metadata_read_all must be 0 or more, got {self.metadata_read_all}")
         if self.workers < 0:
             raise InputError(f"workers must be 0 (automatic) or more, got {self.workers}")
 

@@ -87,11 +87,11 @@ def test_the_words_asking_for_a_field_are_not_its_topic(engine):
 
 
 def test_among_many_replies_a_metadata_question_reads_only_those_retrieved(engine, monkeypatch):
-    from rag.answer import metadata
+    from dataclasses import replace
 
     questions = ["联系地址是哪里？", "Who issued these replies?", "When was the reply on national laboratories issued?"]
     every = [engine.ask(q).keys for q in questions]
-    monkeypatch.setattr(metadata, "READ_ALL", 0)  # as on a corpus of many replies
+    monkeypatch.setattr(engine.composer, "config", replace(engine.composer.config, metadata_read_all=0))  # as among many replies
     read = []
     monkeypatch.setattr(type(engine.index.documents), "__iter__", lambda self: read.append(1) or iter(()))
     assert [engine.ask(q).keys for q in questions] == every

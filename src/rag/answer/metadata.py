@@ -24,7 +24,6 @@ _LINES = {
     "cc": re.compile(r"抄送[：:]\s*([^\n]+?)[。.]?$"),
 }
 TITLE_COVERAGE = 0.5  # share of the question a reply's header (title, proposal title, addressee) must hold to be "the reply on …"
-READ_ALL = 500  # replies read whole to find which one a metadata question means; beyond, those of the retrieved passages
 _PROPOSAL_NO = re.compile(r"第\s*\d+\s*号")
 _SESSION = re.compile(r"市[^\s，,]{0,12}?会议")
 
@@ -110,7 +109,7 @@ def target_document(composer, info, hits, scoped: bool) -> tuple[str | None, obj
     phrases = [p.lower() for p in field_phrases(info.simplified or info.text)]
     info = replace(info, concepts=tuple(g for g in info.concepts if len(g.source) >= 2 and not any(g.source.lower() in p for p in phrases)))
     # every reply is read when there are few; among many, the replies of the retrieved passages
-    replies = list(index.documents) if len(index.documents) <= READ_ALL else [index.document(d) for d in dict.fromkeys(h.chunk.doc_id for h in hits)]
+    replies = list(index.documents) if len(index.documents) <= composer.config.metadata_read_all else [index.document(d) for d in dict.fromkeys(h.chunk.doc_id for h in hits)]
     by_year = [d.doc_id for d in replies if d.year and str(d.year) in info.years] if info.years else []
     if len(by_year) == 1:
         return by_year[0], None  # 哪一份是2024年发出的？ (its date is shown with it: see answer)

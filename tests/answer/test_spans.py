@@ -112,3 +112,11 @@ def test_a_document_asked_for_is_named_by_its_title_whatever_its_last_word():
     assert span(None, text, head=("政策文件", "政策")) == "关于促进社区图书馆发展的若干措施"
     assert span(None, text, head=("文件",)) == "关于促进社区图书馆发展的若干措施"
     assert span(None, "本区完善了人才政策。", head=("政策",)) == "本区完善了人才政策"  # no title: the noun's name
+
+
+def test_a_change_is_answered_by_the_figure_it_went_to_unless_the_year_it_left_is_asked():
+    text = "在今年的评比中，本区从 2019 年的第 8 位升至第 4 位，研发投入从 120 亿元增加到 150 亿元。"
+    assert span("rank", text) == "第 4 位"
+    assert span("rank", text, years=("2019",)) == "第 8 位"
+    assert span("number", text, unit="money") == "150 亿元"
+    assert span("date", "展期从 2019 年到 2021 年。") == "2019 年"  # a span of dates is no change

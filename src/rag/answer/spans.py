@@ -123,6 +123,15 @@ _DOCUMENT_NOUN = re.compile(r"文件|政策|方案|规划|办法|意见|条例|�
 _TITLE = re.compile(r"《[^《》]{2,60}》")
 
 
+_FROM = re.compile(r"从[^，,。；;从]{0,12}$")
+_WENT_TO = re.compile(r"\s*(?:升至|增至|增加到|增长到|增长至|提高到|提高至|提升至|提升到|上升到|上升至|跃升至|跃升到|降至|降到|下降到|下降至|降低到|降低至|减少到|减少至)")
+
+
+def _left_figure(text: str, start: int, end: int) -> bool:
+    """Whether the span is where a change started: 从……第 5 位 in "从 2020 年的第 5 位升至第 3 位"."""
+    return bool(_FROM.search(text[max(0, start - 12):start]) and _WENT_TO.match(text, end))
+
+
 def head_spans(text: str, head: tuple[str, ...], longest: int = 16) -> list[tuple[int, int, int]]:
     """Names ending in the noun the question asks about (哪个新城 → 南汇新城; 什么示范工程 → 千米级高温
     超导电缆应用示范工程): from the noun leftwards to the nearest function character. (rank, start,
@@ -191,6 +200,8 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
         found = [f for f in found if not _repeats(re.sub(r"\s+", "", text[f[1]:f[2]]), asked)]
     if years:  # "从 2020 年的第 5 位升至第 3 位": a figure right after another year is that year's
         found = [f for f in found if not _other_year_before(text, f[1], years)]
+    if not years and qtype in ("number", "rank"):  # "从 2020 年的第 5 位升至第 3 位": without a year asked, the figure it went to
+        found = [f for f in found if not _left_figure(text, f[1], f[2])] or found
     if given:  # what the question itself names is not its answer
         found = [f for f in found if re.sub(r"\s+", "", text[f[1]:f[2]]) not in given]
     division = asked_division(question) if qtype == "place" else None

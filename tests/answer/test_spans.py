@@ -120,3 +120,7 @@ def test_a_change_is_answered_by_the_figure_it_went_to_unless_the_year_it_left_i
     assert span("rank", text, years=("2019",)) == "第 8 位"
     assert span("number", text, unit="money") == "150 亿元"
     assert span("date", "展期从 2019 年到 2021 年。") == "2019 年"  # a span of dates is no change
+
+
+def test_a_name_ending_in_the_noun_asked_about_is_read_back_the_same_way():
+    assert [(a, b) for _, a, b in head_spans("项目由同济大学牵头。", ("大学",))] == [(3, 7)]  # 同济大学, not 济大学

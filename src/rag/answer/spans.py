@@ -134,8 +134,8 @@ def _left_figure(text: str, start: int, end: int) -> bool:
 
 def head_spans(text: str, head: tuple[str, ...], longest: int = 16) -> list[tuple[int, int, int]]:
     """Names ending in the noun the question asks about (哪个新城 → 南汇新城; 什么示范工程 → 千米级高温
-    超导电缆应用示范工程): from the noun leftwards to the nearest function character. (rank, start,
-    end); rank 0 for the question's own noun, higher for its shorter forms."""
+    超导电缆应用示范工程): from the noun back to the name's start (_name_start). (rank, start, end);
+    rank 0 for the question's own noun, higher for its shorter forms."""
     found = []
     if any(_DOCUMENT_NOUN.search(h) for h in head):  # 什么政策文件: a 《title》 names one, whatever its last word
         found += [(0, m.start() + 1, m.end() - 1) for m in _TITLE.finditer(text)]
@@ -145,9 +145,7 @@ def head_spans(text: str, head: tuple[str, ...], longest: int = 16) -> list[tupl
             if title:  # 《上海市促进大型科学仪器设施共享规定》: the title whole
                 found.append((min(rank, 1), *title))
                 continue
-            s = m.start()
-            while s > 0 and m.end() - s < longest and text[s - 1] not in _NAME_STOP and "\u4e00" <= text[s - 1] <= "\u9fff" and text[s - 2:s] not in _NAME_VERBS:
-                s -= 1
+            s = _name_start(text, m.start(), m.end(), longest)
             if s < m.start() or len(h) >= 4:  # a noun of four or more characters is a name itself (探索者计划)
                 found.append((min(rank, 1), s, m.end()))
     return found
@@ -226,20 +224,27 @@ def _repeats(span: str, asked: str) -> bool:
 
 
 def _ending_names(text: str, endings: re.Pattern, longest: int = 14) -> list[tuple[int, int]]:
-    """Spans like 合肥实验室 in "成为合肥实验室": from a telling ending, leftwards word by word to the
-    nearest function word (的、与为在…) or verb, at most `longest` characters. Word by word, so that a
-    function character inside a word (同济大学, 自贸试验区, 有机化学研究所) does not cut the name."""
+    """Spans like 合肥实验室 in "成为合肥实验室": from a telling ending back to the name's start
+    (_name_start), at most `longest` characters."""
     spans = []
     for m in endings.finditer(text):
-        s = m.start()
-        for word in reversed(pieces(text[max(0, m.start() - longest):m.start()])):
-            if not all("\u4e00" <= ch <= "\u9fff" for ch in word) or (len(word) == 1 and word in _NAME_STOP) \
-                    or word in _NAME_VERBS or word[-2:] in _NAME_VERBS or word[-1] in _VERB_ENDS or m.end() - (s - len(word)) > longest:
-                break
-            s -= len(word)
+        s = _name_start(text, m.start(), m.end(), longest)
         if s < m.start():
             spans.append((s, m.end()))
     return spans
+
+
+def _name_start(text: str, start: int, end: int, longest: int) -> int:
+    """Where a name whose last part is text[start:end] begins: leftwards word by word to the nearest
+    function word (的、与为在…) or verb, at most `longest` characters in all. Word by word, so that a
+    function character inside a word (同济大学, 自贸试验区, 有机化学研究所) does not cut the name."""
+    s = start
+    for word in reversed(pieces(text[max(0, start - longest):start])):
+        if not all("\u4e00" <= ch <= "\u9fff" for ch in word) or (len(word) == 1 and word in _NAME_STOP) \
+                or word in _NAME_VERBS or word[-2:] in _NAME_VERBS or word[-1] in _VERB_ENDS or end - (s - len(word)) > longest:
+            break
+        s -= len(word)
+    return s
 
 
 def _nearest(found: list[tuple[int, int, int]], anchors: list[tuple[int, float]], text: str, head=()) -> tuple[int, int, int] | None:

@@ -86,6 +86,21 @@ def write_reply(directory: Path, name: str, **fields) -> Path:
     return path
 
 
+def lexical_engine(corpus: Path, replies: dict[str, dict] | None = None):
+    """An engine over the replies in corpus, indexed without the embedding model beside it (corpus/../index).
+    replies: file name → write_reply's fields, written into corpus first."""
+    from rag.build import build_index
+    from rag.config import Config
+    from rag.engine import Engine
+
+    corpus.mkdir(exist_ok=True)
+    for name, fields in (replies or {}).items():
+        write_reply(corpus, name, **fields)
+    config = Config(corpus_dir=str(corpus), index_dir=str(corpus.parent / "index"), model=None)
+    build_index(config)
+    return Engine(config, log=lambda m: None)
+
+
 @pytest.fixture
 def small_corpus(tmp_path) -> Path:
     """Two short replies in the official layout."""

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.config import Config
 from rag.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, Verifier
+from conftest import lexical_engine
 
 OFFICIAL = """上海市科学技术委员会
 
@@ -58,17 +58,12 @@ REPLIES = {
 
 @pytest.fixture(scope="module")
 def verifier(tmp_path_factory):
-    from rag.build import build_index
-    from rag.engine import Engine
-
     root = tmp_path_factory.mktemp("replies")
     corpus = root / "corpus"
     corpus.mkdir()
     for name, fields in REPLIES.items():
         (corpus / name).write_text(OFFICIAL.format(**fields), encoding="utf-8")
-    config = Config(corpus_dir=str(corpus), index_dir=str(root / "index"), model=None)
-    build_index(config)
-    return Verifier(Engine(config, log=lambda m: None))
+    return Verifier(lexical_engine(corpus))
 
 
 def verdict(verifier, claim):

@@ -5,7 +5,7 @@ these tests, not the seed corpus."""
 
 import pytest
 
-from rag.config import Config
+from conftest import lexical_engine
 
 HEAD = """上海市科学技术委员会
 
@@ -58,17 +58,12 @@ OTHER = HEAD + """近年来，本市支持量子计算发展。在揭榜挂帅�
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    from rag.build import build_index
-    from rag.engine import Engine
-
     root = tmp_path_factory.mktemp("lists")
     corpus = root / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text(OUTLINED.format(docno="沪科提复〔2030〕3号", no="0101", who="王一", title="关于海洋科研协同的提案"), encoding="utf-8")
     (corpus / "b.txt").write_text(OTHER.format(docno="沪科提复〔2030〕8号", no="0202", who="赵二", title="关于量子计算的提案"), encoding="utf-8")
-    config = Config(corpus_dir=str(corpus), index_dir=str(root / "index"), model=None)
-    build_index(config)
-    return Engine(config, log=lambda m: None)
+    return lexical_engine(corpus)
 
 
 def test_the_outline_of_a_reply_is_not_the_list_of_what_was_done(engine):

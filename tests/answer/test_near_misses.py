@@ -5,33 +5,24 @@ written for these tests, not the seed corpus."""
 import pytest
 
 from rag.answer.spans import asked_division, key_span, ordinal_conflict
-from rag.config import Config
-from conftest import write_reply
+from conftest import lexical_engine
 
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    from rag.build import build_index
-    from rag.engine import Engine
-
-    root = tmp_path_factory.mktemp("near-misses")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    write_reply(
-        corpus, "a.txt",
-        lead="推进智能制造试点",
-        body="首批智能制造试点项目共 12 项，覆盖装备、材料两大领域。全市工业投资占固定资产投资的比重为 18%。",
-        body2="智能制造评估中心设在徐汇区漕河泾，由市区合力共建。评估中心服务上海全市企业。",
-    )
-    write_reply(
-        corpus, "b.txt", docno="沪科建复〔2024〕3号", no="0303",
-        lead="加大绿色技术研发投入",
-        body="2024年全市绿色技术研发投入达 35 亿元，比上年增长 12.5%。",
-        body2="绿色技术创新联盟已有成员单位 60 家。2022年起开展绿色认证办法预研。同时研发并发布了通用模型“天工”。",
-    )
-    config = Config(corpus_dir=str(corpus), index_dir=str(root / "index"), model=None)
-    build_index(config)
-    return Engine(config, log=lambda m: None)
+    return lexical_engine(tmp_path_factory.mktemp("near-misses") / "corpus", {
+        "a.txt": dict(
+            lead="推进智能制造试点",
+            body="首批智能制造试点项目共 12 项，覆盖装备、材料两大领域。全市工业投资占固定资产投资的比重为 18%。",
+            body2="智能制造评估中心设在徐汇区漕河泾，由市区合力共建。评估中心服务上海全市企业。",
+        ),
+        "b.txt": dict(
+            docno="沪科建复〔2024〕3号", no="0303",
+            lead="加大绿色技术研发投入",
+            body="2024年全市绿色技术研发投入达 35 亿元，比上年增长 12.5%。",
+            body2="绿色技术创新联盟已有成员单位 60 家。2022年起开展绿色认证办法预研。同时研发并发布了通用模型“天工”。",
+        ),
+    })
 
 
 @pytest.mark.parametrize(

@@ -71,3 +71,9 @@ def test_a_demonstrative_with_its_measure_word_is_no_word_of_the_topic():
     assert "科学家" in found and "学校" in found and "研究" in found
     assert not {"这位", "那所", "该项"} & set(found)
     assert "本市" in [w for w, _ in words("本市共有多少家实验室")]  # 本市 names the city
+
+
+def test_a_mark_inside_a_title_ends_no_sentence():
+    text = "《卡拉OK.LIVE！‧台北‧我》是他的第六张专辑。好听！《未闭合！后面的句子。"
+    got = [text[s:e] for s, e in sentences(text)]
+    assert got == ["《卡拉OK.LIVE！‧台北‧我》是他的第六张专辑。", "好听！", "《未闭合！", "后面的句子。"]

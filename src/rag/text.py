@@ -66,11 +66,27 @@ def is_cjk(ch: str) -> bool:
     return bool(_CJK_RE.match(ch))
 
 
+TITLE_REACH = 40  # characters a title may run on past a mark inside it
+
+
+def _open_title(text: str, s: int, e: int) -> bool:
+    """A book or work title opened before e and closed soon after (《卡拉OK.LIVE！‧台北‧我》): the mark
+    inside it ends no sentence. A title never closed does not swallow the sentences after it."""
+    if text.count("《", s, e) <= text.count("》", s, e) or "\n" in text[e - 1:e]:
+        return False
+    close = text.find("》", e, e + TITLE_REACH)
+    return close >= 0 and "《" not in text[e:close] and "\n" not in text[e:close]
+
+
 def sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """[start, end) spans of the sentences of text (shifted by offset), whitespace trimmed."""
+    """[start, end) spans of the sentences of text (shifted by offset), whitespace trimmed. A mark inside
+    a title (《…！…》) does not end the sentence."""
     spans = []
+    start = 0
     for m in _SENTENCE_RE.finditer(text):
-        s, e = m.start(), m.end()
+        if m.end() < len(text) and _open_title(text, start, m.end()):
+            continue
+        s, e, start = start, m.end(), m.end()
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():

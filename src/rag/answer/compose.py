@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag.answer import metadata, structure, verdict
+from rag.answer.cause import cause_span, opens_with_result
 from rag.answer.features import PassageContext, SentenceFeatures, credit, passage_context, sentence_features
 from rag.answer.intent import COMPARE, LIST, METADATA, PLAN, SUMMARY, WHEN_FUTURE, YESNO
 from rag.answer.scoring import AnswerModel, load_model
@@ -153,7 +154,7 @@ class Composer:
         logits = self.model.logits(np.array(rows, dtype=float)) if rows else np.zeros(0)
         scored = []
         for (chunk, s, e, raw, f, rank, before), z in zip(metas, logits):
-            span = f.span or best_clause(raw, list(f.anchors), asked, self.config.restate_share)
+            span = (info.intent.reason and cause_span(raw)) or f.span or best_clause(raw, list(f.anchors), asked, self.config.restate_share)
             scored.append(Scored(chunk, s, e, raw, f, float(z), rank, span, before=before))
         scored.sort(key=lambda x: (-x.logit, x.rank, x.start))
         return scored
@@ -238,7 +239,7 @@ class Composer:
         if best is None or gate < self.model.threshold:
             return None
         conf = self.confidence(scored, best)
-        chosen = [best]
+        chosen = [self._with_cause(best) if info.intent.reason else best]
         if info.intent.several:
             # one quote from each reply that says it, as fully as the best one does: passage ranks
             # matter less here, since every reply that says it is wanted
@@ -252,11 +253,24 @@ class Composer:
             for s in scored:
                 if len(chosen) >= self.config.max_quotes or self.model.probability(s.logit) < self.model.extra_threshold:
                     break
-                if s is best or not self.eligible(s, info) or any(squash(c.text) == squash(s.text) for c in chosen):
+                if s is best or not self.eligible(s, info) or any(squash(s.text) in squash(c.text) for c in chosen):
                     continue
                 chosen.append(replace(s, span=None))  # supporting evidence: quoted, not marked as the answer
         chosen = self._parts(info, chosen, scored)
         return self.quoted(chosen, conf)
+
+    def _with_cause(self, best: Scored) -> Scored:
+        """A why question answered by a sentence that opens with a result word (因此它也被称为…): its
+        cause is the sentence before, quoted with it and marked as the answer."""
+        if not opens_with_result(best.text):
+            return best
+        offset = best.start - best.chunk.start
+        before = [(s, e) for s, e in sentences(best.chunk.text) if e <= offset]
+        if not before:
+            return best
+        s, e = before[-1]
+        text = best.chunk.text[s:offset + len(best.text)]
+        return replace(best, start=best.chunk.start + s, text=text, span=(0, e - s), more=())
 
     def _parts(self, info: QueryInfo, chosen: list[Scored], scored: list[Scored]) -> list[Scored]:
         """A question that asks two things ("how many …, and how many of them are listed?") gets a key

@@ -15,6 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from rag.answer.cause import CAUSE_SAID
 from rag.answer.spans import key_span
 from rag.text import normalize
 from rag.types import Chunk
@@ -23,6 +24,7 @@ FEATURES = (
     "cov_sent", "cov_near", "cov_head", "cov_passage", "missing_max", "entity_missing",
     "asks_type", "typed", "typed_specific", "local_cov", "year_conflict", "year_match",
     "rank_recip", "lex_recip", "dense_recip", "first_sent", "log_len", "qweight", "proximity", "cov_rest", "align",
+    "cause",
 )
 # Computed over all candidates of one question: how far a sentence is from the best candidate
 RELATIVE = ("cov_sent", "cov_near", "cov_rest")
@@ -184,7 +186,7 @@ def sentence_features(info, intent, ctx: PassageContext, raw: str, position: int
             return local_coverage(info, raw, (a, b), ctx.head_credit) >= 0.2
     # what the question names is not its answer — but the noun it asks about may be (which programme → 探索者计划)
     named = frozenset(t for g in concepts for t, _ in g.alternatives if (len(t) >= 3 or (g.entity and len(t) >= 2)) and t not in info.head)
-    typed = key_span(qtype, raw, anchors, entities, intent.unit, intent.counter, intent.person_role, asked, accept, info.head, named, info.years) if qtype or info.head else None
+    typed = key_span(qtype, raw, anchors, entities, intent.unit, intent.counter, intent.person_role, asked, accept, info.head, named, info.years) if (qtype or info.head) and not intent.reason else None  # a why question asks for no thing
     span = typed[:2] if typed else None
     local = local_coverage(info, raw, span, ctx.head_credit) if span and qtype in MEASURED else 0.0
     years = info.years
@@ -218,5 +220,6 @@ def sentence_features(info, intent, ctx: PassageContext, raw: str, position: int
         _proximity(anchors, len(raw)),
         cov_rest,
         cov_sent if (align := alignment(concepts, text, info.lang)) is None else align,
+        float(intent.reason and bool(CAUSE_SAID.search(text))),  # a why question, a sentence that gives a cause
     )
     return SentenceFeatures(values, span, typed[2] if typed else None, tuple(anchors), entity_missing)

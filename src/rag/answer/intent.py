@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answer.cause import REASON_ASKED
 from rag.parse import DOCNO_RE
 from rag.quantities import quantities
 
@@ -36,6 +37,7 @@ class Intent:
     count: int | None = None  # how many things a list question says there are (哪两家, what two approaches)
     parts: tuple[tuple[str, str | None, str], ...] = ()  # (span type, unit, words) of each part of a two-part question
     question: bool = True  # reads as a question, not a greeting, a test or a bare search term
+    reason: bool = False  # asks why, or how something came by its name: a cause answers it
 
     def to_dict(self) -> dict:
         d = {"kind": self.kind, "type": self.qtype}
@@ -226,7 +228,8 @@ def classify(text: str) -> Intent:
     m = _COUNTER.search(text)
     counter = m.group(1) if m and unit == "count" else None
     common = dict(qtype=qtype, qtypes=qtypes, unit=unit, counter=counter, person_role=bool(_PERSON_ROLE.search(text)), several=bool(_SEVERAL.search(text)),
-                  past=bool(_PAST.search(text)), parts=_parts(text), question=is_question(text))
+                  past=bool(_PAST.search(text)), parts=_parts(text), question=is_question(text),
+                  reason=bool(REASON_ASKED.search(text)))
     if common["parts"]:  # the main span answers the first part: "how many … and what share" marks the count first
         first_type, first_unit, first_words = common["parts"][0]
         if first_type == "number":

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from rag.benchmark import KEYS, evaluate_squad, load_squad
+from rag.benchmark import KEYS, evaluate_squad, load_squad, unpunctuated
 from rag.config import Config
 from rag.errors import InputError
 
@@ -55,6 +55,22 @@ def test_metrics_on_a_tiny_set(files, tmp_path):
     assert all(r["key_contained"] <= r["contained"] for r in rows)
     assert result["answered"] == round(sum(r["found"] for r in rows) / 3, 4)
     assert result["channels"] == ["lexical", "crosslingual"] and result["seconds_per_question"] >= 0
+
+
+@pytest.mark.parametrize(
+    "gold, key, inside",
+    [
+        ("溶于汽油。", "溶于汽油", True),  # the gold's full stop is no part of the answer
+        ("《人象石柱》", "人象石柱", True),
+        ("“莎莉多谢您”", "口号是「莎莉多谢您」", True),
+        ("4.7 GHz", "速度为4.7GHz", True),
+        ("4.7", "速度为47倍", False),  # a decimal point stays
+        ("1,000 人", "共 1000 人", False),
+        ("韩遂", "群雄", False),
+    ],
+)
+def test_answers_are_compared_as_the_benchmarks_own_scripts_compare_them(gold, key, inside):
+    assert (unpunctuated(gold) in unpunctuated(key)) is inside
 
 
 def test_questions_from_another_file_are_matched_by_id(files, tmp_path):

@@ -4,14 +4,18 @@ corpus: each paragraph is a document with its article title as heading.
 Metrics: recall@1/5/10 and MRR@10 of the gold paragraph (passages of one paragraph count once),
 key_contained@1 (strict) — a gold answer string lies inside a key span of the answer (the marked
 span of a quote, or a listed item) — and answer_contained@1 (loose) — it appears anywhere in the
-composed answer. A refusal counts as a miss in both; `answered` is the share not refused.
+composed answer. A refusal counts as a miss in both; `answered` is the share not refused. Both compare
+text the way the benchmarks' own evaluation scripts do: punctuation and spacing ignored, so that a
+gold "溶于汽油。" is inside a key span "溶于汽油".
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,6 +25,17 @@ from rag.text import squash
 from rag.types import Block, Document
 
 KEYS = ("dataset", "questions", "recall@1", "recall@5", "recall@10", "mrr@10", "key_contained@1", "answer_contained@1", "answered", "channels", "seconds_per_question")
+
+
+_DECIMAL = re.compile(r"(?<=\d)[.,](?=\d)")
+
+
+def unpunctuated(text: str) -> str:
+    """Text as the SQuAD and CMRC 2018 evaluation scripts compare it: without spacing or punctuation
+    (a decimal point or thousands separator between digits stays: 4.7 is not 47)."""
+    text = _DECIMAL.sub(lambda m: "\0" if m.group() == "." else "\1", squash(text))
+    kept = "".join(ch for ch in text if not unicodedata.category(ch).startswith("P"))
+    return kept.replace("\0", ".").replace("\1", ",")
 
 
 @dataclass(frozen=True)
@@ -134,9 +149,10 @@ def evaluate_squad(passages: str | Path, questions: str | Path | None = None, k:
         paragraphs = list(dict.fromkeys(h.chunk.doc_id for h in engine.retriever.search(info, k * 3)))[:k]
         rank = paragraphs.index(it.paragraph) + 1 if it.paragraph in paragraphs else None
         answer = engine.answer_from(info, engine.passages(info))
-        text = squash(answer.answer.replace("**", "")) if answer.found else ""
-        ok = any(squash(a) in text for a in it.answers)
-        ok_key = answer.found and any(in_key(a, answer.keys) for a in it.answers)
+        text = unpunctuated(answer.answer.replace("**", "")) if answer.found else ""
+        golds = [g for g in map(unpunctuated, it.answers) if g]
+        ok = any(g in text for g in golds)
+        ok_key = answer.found and any(in_key(g, [unpunctuated(k) for k in answer.keys]) for g in golds)
         hits1 += rank == 1
         hits5 += bool(rank and rank <= 5)
         hits10 += bool(rank and rank <= 10)

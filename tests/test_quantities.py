@@ -47,6 +47,11 @@ def test_chinese_numerals(numeral, value):
     ("It was filed as proposal No. 0731.", "serial", 731, 731),
     ("第 0731 号提案", "serial", 731, 731),
     ("联系电话：62345678", "id", 62345678, 62345678),
+    ("树高可达55米。", "measure:米", 55, 55),
+    ("果实长约15厘米。", "measure:米", 0.135, 0.165),
+    ("身高182CM。", "measure:米", 1.82, 1.82),
+    ("体重约8公斤。", "measure:克", 7200, 8800),
+    ("年仅两岁。", "measure:岁", 2, 2),
 ])
 def test_figures_become_intervals_in_base_units(text, unit, low, high):
     q = only(text)

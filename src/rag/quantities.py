@@ -62,7 +62,9 @@ def zh_number(text: str) -> float | None:
 COUNTERS = "家项个所位名批种条座台套支篇件人次场届大类份处间辆艘架"
 _ZH_ONLY_COUNTERS = "省市"  # 三省一市: only after a Chinese numeral
 _COUNTER_FAMILIES = ["家所", "项批条件", "位名人", "种类", "座台套"]
-_UNIT = r"个百分点|百分点|亿元|万元|元|%|‰|倍|平方米|平方公里|公里|千米|米|吨"
+# Measures: area, length, weight, volume, age; latin ones only right after digits (182cm, 8 kg)
+MEASURE_UNITS = r"平方米|平方公里|公顷|公里|千米|厘米|毫米|公分|米|公斤|千克|毫克|克|吨|毫升|升|周岁|岁|(?<=\d)\s?(?i:cm|mm|km|kg|mg|ml|m)(?![A-Za-z])"
+_UNIT = rf"个百分点|百分点|亿元|万元|元|%|‰|倍|{MEASURE_UNITS}"
 _ZH_HEDGE_BEFORE = r"大约|约|近|将近|接近|超过|超|逾|多于|突破|不少于|不低于|不到|不足|少于|低于|小于|高于|不超过"
 _ZH_HEDGE_AFTER = r"余|多|以上|左右|以下|以内|上下"
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
@@ -140,6 +142,13 @@ def _interval(value: float, pre: str | None, post: str | None, mid: bool, writte
     return value, value, False, False
 
 
+_MEASURES = {
+    "千米": ("米", 1000.0), "公里": ("米", 1000.0), "km": ("米", 1000.0), "m": ("米", 1.0), "厘米": ("米", 0.01), "公分": ("米", 0.01),
+    "cm": ("米", 0.01), "毫米": ("米", 0.001), "mm": ("米", 0.001), "公斤": ("克", 1000.0), "千克": ("克", 1000.0), "kg": ("克", 1000.0),
+    "毫克": ("克", 0.001), "mg": ("克", 0.001), "毫升": ("升", 0.001), "ml": ("升", 0.001), "周岁": ("岁", 1.0),
+}
+
+
 def _unit_of(unit: str) -> tuple[str, str, float]:
     """(kind, counter, factor to base units) of a unit as written."""
     unit = (unit or "").strip()
@@ -159,8 +168,9 @@ def _unit_of(unit: str) -> tuple[str, str, float]:
         return "times", "", 1.0
     if unit and unit in COUNTERS + _ZH_ONLY_COUNTERS:
         return "count", unit, 1.0
-    if unit in ("千米", "公里"):
-        return "measure:米", "", 1000.0
+    if unit in _MEASURES:
+        base, factor = _MEASURES[unit]
+        return f"measure:{base}", "", factor
     if unit:
         return f"measure:{unit}", "", 1.0
     return "bare", "", 1.0

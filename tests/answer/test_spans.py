@@ -19,6 +19,9 @@ def span(qtype, text, **kw):
         ("duration", "教师资格证一般为期三年，但是也可以获得长达 十年 的证书。", "三年"),
         ("number", "Energiprojekt蒸汽机的效率在高压发动机上达到约 27-30％ 。", "约 27-30％"),  # XQuAD, full-width %
         ("number", "他们还夺得了 1946 年的全国冠军以及两次世界冠军。", "两次"),  # XQuAD
+        ("number", "他身高182CM，体重70公斤。", "182CM"),  # a measure with its unit, latin or Chinese
+        ("number", "毛利幸松丸被拥立为下任当主时年仅两岁。", "两岁"),
+        ("number", "叶片全长通常只有2cm（0.79英尺）。", "2cm"),
     ],
 )
 def test_typed_spans(qtype, text, expected):

@@ -7,7 +7,7 @@ import re
 
 from rag.config import Config
 from rag.parse import CONTACT_NAME
-from rag.quantities import zh_number
+from rag.quantities import MEASURE_UNITS, zh_number
 from rag.text import pieces
 
 # On CMRC 2018 trial a lower share scores higher on the strict figure only because marks grow longer
@@ -16,7 +16,7 @@ RESTATE_SHARE = Config.restate_share
 _NUM = r"\d+(?:[.,]\d+)*"
 _COUNT = "家项个所位名批种条座台套支篇件人次场届"
 _ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
-_UNITS = rf"(?:%|％|‰|[{_COUNT}]|亿元|万元|元|倍|平方米|公里|米|吨)"
+_UNITS = rf"(?:%|％|‰|[{_COUNT}]|亿元|万元|元|倍|{MEASURE_UNITS})"
 _NOT_DATE = r"(?!\s*[年月日/]|\d)"  # not a date part, not the numerator of 1/3
 _TIME_UNITS = r"(?:年|个月|月|周|星期|天|日|小时|分钟|秒|世纪|年代)"
 _SPAN_NUM = rf"(?:{_NUM}|[{_ZH_NUMERAL}]+)"

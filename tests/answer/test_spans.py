@@ -22,6 +22,12 @@ def span(qtype, text, **kw):
         ("number", "他身高182CM，体重70公斤。", "182CM"),  # a measure with its unit, latin or Chinese
         ("number", "毛利幸松丸被拥立为下任当主时年仅两岁。", "两岁"),
         ("number", "叶片全长通常只有2cm（0.79英尺）。", "2cm"),
+        ("number", "该市从 2020 年的第 5 位升至第 3 位，共有 12 家机构上榜。", "12 家"),  # 第 3 位 is a place, not a count
+        ("date", "盛花期为夏季，果期在秋季。", "夏季"),
+        ("date", "其生殖季在2至4月。", "2至4月"),
+        ("date", "双方代表于一九六一年九月十日互换批准书。", "一九六一年九月十日"),
+        ("date", "该城是罗马人在公元前25年建立的。", "公元前25年"),
+        ("date", "6月26日上午，该航班起飞。", "6月26日"),
     ],
 )
 def test_typed_spans(qtype, text, expected):

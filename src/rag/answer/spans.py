@@ -17,6 +17,7 @@ _NUM = r"\d+(?:[.,]\d+)*"
 _COUNT = "家项个所位名批种条座台套支篇件人次场届"
 _ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 _UNITS = rf"(?:%|％|‰|[{_COUNT}]|亿元|万元|元|倍|{MEASURE_UNITS})"
+_ORDINAL_BEFORE = re.compile(r"第\s*$")
 _NOT_DATE = r"(?!\s*[年月日/]|\d)"  # not a date part, not the numerator of 1/3
 _TIME_UNITS = r"(?:年|个月|月|周|星期|天|日|小时|分钟|秒|世纪|年代)"
 _SPAN_NUM = rf"(?:{_NUM}|[{_ZH_NUMERAL}]+)"
@@ -41,6 +42,10 @@ SPAN_PATTERNS = {
         r"\d{4}\s*年\s*\d{1,2}\s*月",
         r"\d{4}\s*[-—–至到]\s*\d{4}\s*年",
         r"\d{4}\s*年",
+        r"[〇零一二三四五六七八九]{4}年(?:[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}日)?)?",  # 一九六一年九月十日
+        r"公元前?\s*\d{1,4}\s*年",  # 公元前 25 年
+        r"(?<![\d.])\d{1,2}\s*(?:[-—–~至到]\s*\d{1,2}\s*)?月(?:\s*\d{1,2}\s*[日号])?(?!份?[的]?\d)",  # 3 月, 2 至 4 月, 6 月 26 日
+        r"[春夏秋冬][季天]|(?:春|夏|秋|冬)(?:初|末)",  # a season
         # a bare year (在 1835 开放, 术赤 (1185-1226)): four digits that no measure word or unit follows
         rf"(?<![\d.,])(?:1\d|20)\d{{2}}(?![\d.,%％])(?!\s*(?:万|亿|千|百|余|多|[{_COUNT}元月日号]|[A-Za-z]))",
     ],
@@ -184,6 +189,8 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
             # "15 项", "1.6 万项": read the measure word that follows a bare number
             follow = re.match(rf"\s*(?:余|多)?\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*([{_COUNT}元%％‰])", text[m.end():])
             with_unit = m.group(0) + (follow.group(1) if follow else "")
+            if qtype == "number" and _ORDINAL_BEFORE.search(text, 0, m.start()):
+                continue  # "第 3 位" is a place in a ranking, not a count of three
             if qtype == "number" and unit and _span_unit(with_unit) not in (unit, None):
                 continue  # "多少亿元" is not answered by "4.2%"
             if qtype == "number" and counter and not _same_counter(counter, with_unit):

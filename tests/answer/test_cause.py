@@ -35,6 +35,8 @@ def test_a_question_asks_for_a_cause(question, reason):
         ("地下茎在四月萌发新芽，所以到了七月草原一片翠绿。", "地下茎在四月萌发新芽"),
         ("守军封锁了隘道，以防止骑兵从小径迂回。", "以防止骑兵从小径迂回"),
         ("The bridge was closed because the river flooded in spring.", "because the river flooded in spring"),
+        ("该中心于2021年成立，以推动关键核心技术攻关为核心使命，服务区域产业。", "以推动关键核心技术攻关为核心使命"),  # a purpose
+        ("新规于去年出台，旨在降低企业研发成本。", "旨在降低企业研发成本"),
         ("因此它也被称为笨蛋水果。", None),  # the cause is in the sentence before
         ("故宫是明清两代的皇宫。", None),  # 故 of a name, not "hence"
     ],

@@ -5,6 +5,7 @@ A cause is said three ways, and the answer marks it accordingly:
 - before a result word in the same sentence (……，所以得到羌人的保护): the clauses before it;
 - in the sentence before one that opens with a result word (……。因此它也被称为笨蛋水果。): that sentence,
   which the answer then quotes with the one that restates the question.
+A purpose answers a why question too (为了…, 旨在…, 以推动…, in order to …).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ REASON_ASKED = re.compile(
     r"(?<![称叫名作成算])为什么(?![？?]?\s*$)|为何|因何|何以|什么原因|哪些原因|原因是|缘故|怎么得名|如何得名|由来|"
     r"\bwhy\b|\bwhat (?:is|was|are|were) the reasons?\b|\bhow did .{1,40} get (?:its|their|the) name", _I)
 # the words that open a cause, and those that open what follows from one
-_BECAUSE = r"因为|由于|之所以|为了|源于|缘于|鉴于|以防|以免|以便|为的是|\bbecause\b|\bdue to\b|\bowing to\b|\bin order to\b|\bso as to\b"
+_BECAUSE = r"因为|由于|之所以|为了|源于|缘于|鉴于|以防|以免|以便|为的是|旨在|目的是|目的在于|以(?=推动|促进|提升|提高|加强|实现|满足|解决|保障|支撑)|\bbecause\b|\bdue to\b|\bowing to\b|\bin order to\b|\bso as to\b"
 _HENCE = r"因此|所以|因而|故而|故此|于是|由此|从而|以致|导致|致使|\btherefore\b|\bthus\b|\bhence\b|\bas a result\b|\bconsequently\b"
 CAUSE_SAID = re.compile(rf"{_BECAUSE}|{_HENCE}|故名|故称|得名|原因|\bnamed (?:after|for)\b|\breason\b", _I)
 _BECAUSE_RE = re.compile(_BECAUSE, _I)

@@ -154,7 +154,10 @@ class Composer:
         logits = self.model.logits(np.array(rows, dtype=float)) if rows else np.zeros(0)
         scored = []
         for (chunk, s, e, raw, f, rank, before), z in zip(metas, logits):
-            span = (info.intent.reason and cause_span(raw)) or f.span or best_clause(raw, list(f.anchors), asked, self.config.restate_share)
+            if info.intent.reason:  # a cause, else what the sentence says beyond restating the question
+                span = cause_span(raw) or best_clause(raw, list(f.anchors), asked, 0.0)
+            else:
+                span = f.span or best_clause(raw, list(f.anchors), asked, self.config.restate_share)
             scored.append(Scored(chunk, s, e, raw, f, float(z), rank, span, before=before))
         scored.sort(key=lambda x: (-x.logit, x.rank, x.start))
         return scored

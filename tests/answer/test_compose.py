@@ -59,6 +59,17 @@ def test_a_list_question_lists_work_done_not_plans(engine):
     assert a.intent["kind"] == "list" and len(a.items) == 5 and a.items[0].text.startswith("一是积极支持企业")
 
 
+def test_a_list_answer_is_as_confident_as_the_replies_answer_the_question(engine):
+    # no one sentence holds a list: its confidence is the gate's, that the replies answer at all
+    question = "上海在构建企业为主的科技创新体系方面采取了哪些举措？"
+    a = engine.ask(question)
+    info = engine.retriever.analyze(question)
+    composer = engine.composer
+    best, gate = composer.best(info, composer.score_sentences(info, engine.passages(info)))
+    assert a.items and best is not None
+    assert a.confidence == pytest.approx(gate) and gate >= composer.model.threshold
+
+
 def test_fields_of_the_reply_come_from_its_header_and_footer(engine):
     a = engine.ask("Whom should I contact about the reply to deputy Ma Yu's suggestion, and on what phone number?")
     assert a.keys == ["葛梦然", "23112526"] and a.intent["kind"] == "metadata"

@@ -165,7 +165,7 @@ def answer(composer, info, hits, scored) -> dict | None:
     named = named_replies(composer.index, info)
     if len(named) >= 2:
         per_reply = _per_reply(composer, info, scored, named)
-        return _listed(composer, info, per_reply) if len(per_reply) == len(named) else None
+        return _listed(composer, info, per_reply, scored) if len(per_reply) == len(named) else None
     if len(named) == 1:
         # "张磊委员那份答复里，揭榜挂帅下一步…": the name picks the reply; the topic is the rest
         naming = set(composer.index.document(named[0]).addressees)
@@ -178,7 +178,7 @@ def answer(composer, info, hits, scored) -> dict | None:
     passing = _select(info, _options(composer, info, scored, eligible), composer.model.threshold, composer.config.list_min_coverage)
     if not passing:
         return None
-    return _listed(composer, info, _choose(passing, composer.config.list_join_share))
+    return _listed(composer, info, _choose(passing, composer.config.list_join_share), scored)
 
 
 def _whole_sentence(x, seen: set[int]):
@@ -235,7 +235,7 @@ def _choose(passing: list[_Option], join_share: float = JOIN_SHARE) -> list[_Opt
     return chosen
 
 
-def _listed(composer, info, chosen: list[_Option]) -> dict:
+def _listed(composer, info, chosen: list[_Option], scored) -> dict:
     index = composer.index
     citations, items, lines = [], [], []
     for o in chosen:
@@ -253,7 +253,9 @@ def _listed(composer, info, chosen: list[_Option]) -> dict:
     lead = "下一步的工作：" if info.intent.kind == PLAN and info.lang == "zh" else "Next steps:" if info.intent.kind == PLAN else ""
     if info.intent.kind == SUMMARY:
         lead = ""
-    confs = [o.conf for o in chosen if o.conf is not None]
-    conf = max(confs) if confs else None
+    # a lone sentence's confidence is that its quote holds the answer; a list's, that the replies answer
+    # the question at all (the gate on the best sentence): no one sentence holds a list's answer
+    confs = [o.conf for o in chosen if o.conf is not None and o.form == "sentence"]
+    conf = max(confs) if confs else composer.best(info, scored)[1] if scored else None
     return {"found": True, "answer": "\n".join(([lead] if lead else []) + lines), "citations": tuple(citations), "items": tuple(items), "confidence": conf}
 

@@ -41,6 +41,17 @@ def test_a_date_is_about_the_reply_only_when_the_question_speaks_of_the_reply():
     assert classify("沪科建复〔2030〕9号提到的试点是哪一年启动的？").kind == "factoid"  # a fact inside the reply
 
 
+@pytest.mark.parametrize("question, field", [
+    ("Who were the members behind proposal No. 0731?", "addressee"),
+    ("Who is behind suggestion No. 0415?", "addressee"),
+    ("Name the proposers of proposal 0412.", "addressee"),
+    ("Which people were behind the new fund?", None),  # not a proposal's authors
+    ("What is behind the rise in spending?", None),
+])
+def test_the_people_behind_a_proposal_are_its_addressees(question, field):
+    assert classify(question).field == field
+
+
 def test_units_counters_and_roles():
     assert classify("该省全社会研发经费支出总额是多少亿元？").unit == "money"
     intent = classify("全市目前有多少家孵化器？")

@@ -85,7 +85,7 @@ _METADATA = [
     ("result", _re(r"办理结果|办理情况(?:是|为)|采纳情况|(?:outcome|result) of (?:the )?(?:handling|processing)|handling (?:result|outcome)|how was (?:the|it|this) (?:proposal|suggestion) (?:handled|resolved|adopted)")),
     ("issuer", _re(r"发文单位|发文机关|谁发的|(?:由谁|谁)(?:发出|印发|答复)|哪个(?:单位|部门|机关)(?:发|答复|回复)的|who issued|issuing (?:body|authority|office)|who (?:wrote|sent|signed) (?:the|this|that) (?:reply|response|letter)")),
     ("session", _re(r"哪次会议|哪一次会议|哪届|which session|what session|which meeting")),
-    ("addressee", _re(r"答复(?:给|的是|对象)|(?:答复|回复)谁|给谁|致谁|谁提(?:出)?的|由谁提|哪位(?:委员|代表)|哪几位(?:委员|代表)|哪些(?:委员|代表)|提案人|建议人|提出人|\baddressed to\b|\baddressee\b|to whom|who (?:made|submitted|proposed|raised|put forward|wrote|filed|tabled) (?:the|this|that|a)? ?(?:proposal|suggestion)|which (?:member|deputy|deputies|members|delegate)")),
+    ("addressee", _re(r"答复(?:给|的是|对象)|(?:答复|回复)谁|给谁|致谁|谁提(?:出)?的|由谁提|哪位(?:委员|代表)|哪几位(?:委员|代表)|哪些(?:委员|代表)|提案人|建议人|提出人|\baddressed to\b|\baddressee\b|to whom|who (?:made|submitted|proposed|raised|put forward|wrote|filed|tabled) (?:the|this|that|a)? ?(?:proposal|suggestion)|which (?:member|deputy|deputies|members|delegate)|\bwho (?:is|was|are|were) behind\b|\b(?:members?|deput(?:y|ies)|delegates?|people|persons?) (?:who (?:were|was|are|is) )?behind\b|\bproposers?\b|\bsponsors? of (?:the|this|that)? ?(?:proposal|suggestion)")),
     ("title", _re(r"(?:提案|建议)(?:的)?(?:题目|标题|名称|全称)|title of (?:the|his|her|their|[\w ]{1,30}'s) (?:proposal|suggestion)")),
     ("cc", _re(r"抄送|\bcopied to\b|\bcc(?:'d)?\b|carbon cop")),
     ("printer", _re(r"印发(?:单位|机关|部门)|(?:哪个|什么)(?:单位|部门|办公室)印发|printed and issued|which office (?:printed|issued)")),

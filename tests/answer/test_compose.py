@@ -87,6 +87,20 @@ def test_every_answer_carries_a_confidence_and_its_intent(engine):
     assert a.to_dict()["confidence"] == round(a.confidence, 3)
 
 
+@pytest.mark.parametrize("question, prefix", [
+    ("哪些答复是对人大代表建议的答复？", "沪科建复"),
+    ("Which of these replies responded to People's Congress deputies rather than CPPCC members?", "沪科建复"),
+    ("Which replies answer CPPCC members' proposals?", "沪科提复"),
+])
+def test_the_replies_of_one_kind_are_listed_by_what_they_answer(engine, question, prefix):
+    a = engine.ask(question)
+    kind = "suggestion" if prefix == "沪科建复" else "proposal"
+    expected = {d.doc_number for d in engine.index.documents if d.kind == kind}
+    assert a.found and a.intent["field"] == "kind" and {i.doc_number for i in a.items} == expected
+    assert all(n.startswith(prefix) for n in expected) and [i.text for i in a.items] == [c.quote for c in a.citations]
+    assert a.answer.count("代表建议" if kind == "suggestion" else "提案的答复") == len(expected)
+
+
 def test_the_words_asking_for_a_field_are_not_its_topic(engine):
     # "postcode", "issued", 联系地址 ask for the field; the reply is the one about the rest
     assert engine.ask("What is the postcode in the reply about enterprise innovation?").keys == ["200003"]

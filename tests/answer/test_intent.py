@@ -52,6 +52,16 @@ def test_the_people_behind_a_proposal_are_its_addressees(question, field):
     assert classify(question).field == field
 
 
+@pytest.mark.parametrize("question, field", [
+    ("哪几份是政协委员提案的答复？", "kind"),
+    ("Which replies were sent to deputies?", "kind"),
+    ("Which replies mention deputies?", None),  # a topic, not the kind replied to
+    ("哪些答复提到了人大代表？", None),
+])
+def test_which_replies_answer_one_kind_of_proposal(question, field):
+    assert classify(question).field == field
+
+
 def test_units_counters_and_roles():
     assert classify("该省全社会研发经费支出总额是多少亿元？").unit == "money"
     intent = classify("全市目前有多少家孵化器？")

@@ -91,6 +91,24 @@ _METADATA = [
     ("printer", _re(r"印发(?:单位|机关|部门)|(?:哪个|什么)(?:单位|部门|办公室)印发|printed and issued|which office (?:printed|issued)")),
     ("disclosure", _re(r"公开属性|公开方式|是否公开|disclosure|publicity status|made public")),
 ]
+# Replies to deputies' suggestions (人大) or to members' proposals (政协), asked as the kind replied to
+_TO_DEPUTIES = r"人大代表|代表(?:的)?建议|人大|people'?s congress|\bdeput(?:y|ies)\b|\bsuggestions?\b"
+_TO_MEMBERS = r"政协委员|委员(?:的)?提案|政协|\bcppcc\b|\bmembers?\b|\bproposals?\b"
+_REPLIED_TO = _re(rf"(?:答复|回复|回应)(?:的是|给|的?对象[是为]).{{0,8}}(?:{_TO_DEPUTIES}|{_TO_MEMBERS})|对.{{0,10}}(?:建议|提案)的答复|(?:建议|提案)的答复|"
+                  rf"(?:\b(?:respond(?:ed|ing|s)?|repl(?:y|ied|ying|ies)|addressed|sent) to\b|\banswer(?:ed|ing)?\b).{{0,30}}(?:{_TO_DEPUTIES}|{_TO_MEMBERS})")
+
+
+def reply_kind_asked(text: str) -> str | None:
+    """"suggestion" or "proposal" when the question asks for the replies to one kind (the kind named
+    first: "deputies rather than CPPCC members" wants the replies to deputies)."""
+    if not _REPLIED_TO.search(text):
+        return None
+    deputies, members = re.search(_TO_DEPUTIES, text, re.I), re.search(_TO_MEMBERS, text, re.I)
+    if deputies and (not members or deputies.start() < members.start()):
+        return "suggestion"
+    return "proposal" if members else None
+
+
 # A date question is about the reply itself only when it speaks of the reply (issued, 印发, 发文).
 _REPLY_DATE = _re(r"(?:答复|回复|复函|文件|这份|该文|此文|发文|印发|成文|签发|落款)[^，,。？?]{0,8}(?:什么时候|哪天|何时|日期|时间|哪一天|几号|哪年|哪一年)|(?:什么时候|何时|哪天)[^，,。？?]{0,6}(?:答复|回复|印发|发文|发出)|印发日期|发文日期|成文日期|落款日期|答复日期|when was (?:the|this|that|his|her|their)? ?(?:reply|response|document|letter|answer)|when (?:was|did) [^?]{0,40}\b(?:reply|respond|response)\b|date of (?:the )?(?:reply|response|issue|document)|(?:reply|response|document|letter) (?:was )?(?:issued|dated|sent|signed|published)")
 _REPLY_WORDS = _re(r"答复|回复|复函|文号|这份|该文|此文|发文|印发|\breply\b|\bresponse\b|\bletter\b|document")
@@ -119,7 +137,7 @@ _COMPARE = _re(
     r"which (?:is|was|are|were|has|had) (?:larger|bigger|higher|greater|more|fewer|smaller|lower|earlier|later|first)[^?]*?[,:]? (?P<e>[^,?]+?) or (?P<f>[^,?]+?)\s*\??$|"
     r"(?:more|fewer|larger|greater|higher|lower|smaller) (?:\w+ ){1,4}than"  # "more than 80%" is a threshold
 )
-_SEVERAL = _re(r"哪些答复|哪几份|哪些文件|有几份答复|多份|哪些回复|哪几个答复|which replies|which documents|in which replies|several replies|which responses|which of the replies")
+_SEVERAL = _re(r"哪些答复|哪几份|哪些文件|有几份答复|多份|哪些回复|哪几个答复|which replies|which documents|in which replies|several replies|which responses|which of (?:the|these) (?:replies|responses|documents)")
 _SUMMARY = _re(r"(?:态度|立场|观点|看法|意见|回应|怎么说|说了什么|怎么答复|如何答复|如何回应|答复要点|主要内容|概括|总结|概述|简述)|\b(?:position|stance|view|attitude|summar|overview|gist|in brief|briefly|main points|what does (?:the|this|that) (?:reply|response) say|how did (?:the commission|it|they) respond|how does (?:the commission|it) respond)")
 
 # Words that only give a question its form; removed before counting concepts. Longer first.
@@ -243,6 +261,8 @@ def classify(text: str) -> Intent:
     field = fields[0] if fields else None
     if field == "doc_number" and common["several"]:
         field, fields = None, ()  # "which replies mention …": quotes from each, not one reply's field
+    if common["several"] and reply_kind_asked(text):
+        field, fields = "kind", ("kind",)  # "哪些答复是对人大代表建议的答复": the replies of one kind
     if field:
         kind_qtype = {"date": "date", "phone": "phone", "contact": "person", "addressee": "person", "proposal_number": "number",
                       "doc_number": None, "address": "place", "postcode": "number", "issuer": "org"}.get(field, qtype)

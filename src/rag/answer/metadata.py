@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import islice
 
 from rag.answer.features import coverage, weighted
-from rag.answer.intent import field_phrases
+from rag.answer.intent import field_phrases, reply_kind_asked
 from rag.parse import CONTACT_NAME, DATE_RE, DOCNO_RE
-from rag.types import Document
+from rag.types import Document, Item
 
 # Footer and header lines: label, then the value
 _LINES = {
@@ -26,6 +27,7 @@ _LINES = {
 TITLE_COVERAGE = 0.5  # share of the question a reply's header (title, proposal title, addressee) must hold to be "the reply on …"
 _PROPOSAL_NO = re.compile(r"第\s*\d+\s*号")
 _SESSION = re.compile(r"市[^\s，,]{0,12}?会议")
+MAX_LISTED = 20  # replies of one kind listed at most
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ def target_document(composer, info, hits, scoped: bool) -> tuple[str | None, obj
 def answer(composer, info, hits, scoped: bool) -> dict | None:
     """The answer dict for Answer(**…), or None when the question names no reply this can settle.
     A reply that does not state the field asked for gets no answer (42号 names no contact person)."""
+    if info.intent.field == "kind":
+        return _of_kind(composer, reply_kind_asked(info.simplified or info.text), info.lang)
     doc_id, evidence = target_document(composer, info, hits, scoped)
     if doc_id is None:
         return None
@@ -162,6 +166,28 @@ def answer(composer, info, hits, scoped: bool) -> dict | None:
         lines.append(f"“{evidence.text}”（{citations[-1].doc_number}）")
         confidence = composer.confidence(composer.score_sentences(info, hits), evidence)
     return dict(found=True, answer="\n".join(lines), citations=tuple(citations), confidence=confidence)
+
+
+def _of_kind(composer, kind: str | None, lang: str) -> dict:
+    """The replies of one kind (to deputies' suggestions, or to members' proposals): each reply's 文号
+    as its header prints it, with its title (……对市十六届人大二次会议第0134号代表建议的答复); the
+    first MAX_LISTED of them, in the index's order, with a line saying there are more."""
+    index = composer.index
+    docs = list(islice((d for d in index.documents if d.kind == kind), MAX_LISTED + 1))
+    more = len(docs) > MAX_LISTED
+    docs = docs[:MAX_LISTED]
+    citations, items, lines = [], [], []
+    for doc in docs:
+        found = fields(doc).get("doc_number")
+        if found is None:
+            continue
+        quote = doc.text[found.value[0]:found.value[1]]
+        citations.append(composer.cite(_chunk_at(index, doc.doc_id, found.value[0]), found.value[0], found.value[1], quote, (0, len(quote))))
+        items.append(Item(quote, len(citations) - 1, citations[-1].doc_number))
+        lines.append(f"{len(items)}. “{quote}”：{doc.full_title}")
+    if more and items:
+        lines.append(f"（另有更多，仅列前 {MAX_LISTED} 份）" if lang == "zh" else f"(and more; the first {MAX_LISTED} are listed)")
+    return dict(found=bool(items), answer="\n".join(lines), citations=tuple(citations), items=tuple(items), confidence=1.0)
 
 
 def _value(doc: Document, field: str | None) -> str | None:

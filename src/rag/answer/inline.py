@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.spans import head_spans
+from rag.answer.spans import TITLE, head_spans
 from rag.answer.tense import FUTURE
 from rag.query import function_words
 from rag.text import pieces
@@ -59,7 +59,7 @@ def inline_units(sentence: str, anchors=(), head=()) -> tuple[str, list[tuple[in
     of X、Y、Z (of two only when of the kind asked about), the clauses of a plan sentence. The one of
     the kind asked about wins (head), then the one among most of the question's words, then the longest."""
     candidates = []
-    titles = [(m.start(), m.end()) for m in re.finditer(r"《[^《》]{2,60}》", sentence)]
+    titles = [(m.start(), m.end()) for m in TITLE.finditer(sentence)]
     if len(titles) >= 2:
         candidates.append(("titles", titles))
     quoted = [(m.start() + 1, m.end() - 1) for m in re.finditer(r"“[^“”]{2,20}”", sentence)]

@@ -125,7 +125,7 @@ def _title_around(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 _DOCUMENT_NOUN = re.compile(r"文件|政策|方案|规划|办法|意见|条例|规定|措施|计划|通知|指引|纲要|报告|指南|标准|法规|规章")
-_TITLE = re.compile(r"《[^《》]{2,60}》")
+TITLE = re.compile(r"《[^《》]{2,60}》")  # a book, law or document title with its marks
 
 
 _FROM = re.compile(r"从[^，,。；;从]{0,12}$")
@@ -143,7 +143,7 @@ def head_spans(text: str, head: tuple[str, ...], longest: int = 16) -> list[tupl
     rank 0 for the question's own noun, higher for its shorter forms."""
     found = []
     if any(_DOCUMENT_NOUN.search(h) for h in head):  # 什么政策文件: a 《title》 names one, whatever its last word
-        found += [(0, m.start() + 1, m.end() - 1) for m in _TITLE.finditer(text)]
+        found += [(0, m.start() + 1, m.end() - 1) for m in TITLE.finditer(text)]
     for rank, h in enumerate(head):
         for m in re.finditer(re.escape(h), text):
             title = _title_around(text, m.start(), m.end())

@@ -69,3 +69,16 @@ def test_a_word_is_not_translated_by_a_late_sense_of_another():
     data = build_dictionary({"总体", "方案"})
     assert english_key("population") not in data["exact"]
     assert "总体" in {zh for zh, _ in data["exact"][english_key("overall")]}
+
+
+def test_a_latin_word_the_passages_also_use_is_still_translated():
+    # a passage that names an English title ("A Machine to End War") puts "war" in the index; a
+    # question's "war" must still reach the 战争 of every other passage
+    vocab = {"war", "战争", "机器", "zorg"}
+    t = Translator(build_dictionary(vocab), vocab)
+    assert {"war", "战争"} <= alternatives(t.translate("Which war ended?"))
+    assert alternatives(t.translate("zorg")) == {"zorg"}  # nothing to translate it by: as the passages write it
+
+
+def test_the_replies_latin_abbreviation_and_its_chinese_name_both_count(translator):
+    assert {"ai", "人工智能"} <= alternatives(translator.translate("What is planned for AI?"))

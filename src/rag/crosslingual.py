@@ -239,11 +239,11 @@ class Translator:
             KeyedTable.write(directory, name, data[name])
         (directory / "version.json").write_text(json.dumps({"version": data["version"]}), encoding="utf-8")
 
-    def _alternatives(self, key: str) -> list[tuple[str, float]]:
+    def _alternatives(self, key: str, partial: bool = True) -> list[tuple[str, float]]:
         alts: dict[str, float] = {}
         for zh, w in self.exact.get(key, ()):
             alts[zh] = max(alts.get(zh, 0.0), w)
-        if len(key.split()) == 1:
+        if partial and len(key.split()) == 1:
             for zh, w in self.partial.get(key, ()):
                 alts[zh] = max(alts.get(zh, 0.0), w)
         return sorted(alts.items(), key=lambda kv: -kv[1])[:MAX_ALTERNATIVES]
@@ -267,8 +267,8 @@ class Translator:
         i = 0
         while i < len(content):
             w = content[i]
-            if re.fullmatch(r"[\d.%]+|\d+[a-z]+|[a-z]+\d+[a-z\d]*", w) or (w in self.vocab and w.isascii()):
-                if w in self.vocab:  # numbers, years and Latin tokens the passages contain: verbatim
+            if re.fullmatch(r"[\d.%]+|\d+[a-z]+|[a-z]+\d+[a-z\d]*", w):
+                if w in self.vocab:  # numbers, years and codes the passages contain: verbatim
                     groups.append(TermGroup(((w, 1.0),), 1.0, w))
                 i += 1
                 continue
@@ -278,10 +278,13 @@ class Translator:
                 key = english_key(" ".join(span))
                 if not key:
                     break
-                alts = self._alternatives(key)
+                as_is = next((v for v in (w, stem(w)) if v in self.vocab), None) if n == 1 else None
+                # a word the passages also write in Latin letters: as is, and translated; one they write
+                # exactly as asked (GDP, AI) by its full translations only, which its spelling outweighs
+                alts = self._alternatives(key, partial=as_is != w)
                 if alts:
-                    if stem(w) in self.vocab and n == 1:  # an English word the passages also use
-                        alts = [(stem(w), 1.0)] + alts
+                    if as_is:
+                        alts = [(as_is, 1.0)] + alts
                     groups.append(TermGroup(tuple(alts), 1.0, " ".join(span)))
                     if n > 1:  # "share of GDP" → 比重, and GDP and share on their own, lightly
                         for g in self._translate(span, 1):
@@ -289,7 +292,10 @@ class Translator:
                     i += n
                     matched = True
                     break
-            if not matched:
+            if not matched and w in self.vocab:  # a Latin word the passages contain, with no translation
+                groups.append(TermGroup(((w, 1.0),), 1.0, w))
+                i += 1
+            elif not matched:
                 found, used = self._by_pinyin_or_verbatim(content, i)
                 groups.extend(found)
                 i += used

@@ -279,9 +279,9 @@ class Translator:
                 if not key:
                     break
                 as_is = next((v for v in (w, stem(w)) if v in self.vocab), None) if n == 1 else None
-                # a word the passages also write in Latin letters: as is, and translated; one they write
-                # exactly as asked (GDP, AI) by its full translations only, which its spelling outweighs
-                alts = self._alternatives(key, partial=as_is != w)
+                # a word the passages also write in Latin letters: as is, and translated; an abbreviation
+                # they write as asked (GDP, AI) by its full translations only, which its spelling outweighs
+                alts = self._alternatives(key, partial=not (as_is == w and w in ABBREVIATIONS))
                 if alts:
                     if as_is:
                         alts = [(as_is, 1.0)] + alts

@@ -82,3 +82,11 @@ def test_a_latin_word_the_passages_also_use_is_still_translated():
 
 def test_the_replies_latin_abbreviation_and_its_chinese_name_both_count(translator):
     assert {"ai", "人工智能"} <= alternatives(translator.translate("What is planned for AI?"))
+
+
+def test_irregular_past_forms_meet_the_glosses_of_their_verbs():
+    vocab = {"领导", "赢得", "支出"}
+    t = Translator(build_dictionary(vocab), vocab)
+    assert "领导" in alternatives(t.translate("Who led the team?"))
+    assert "赢得" in alternatives(t.translate("Which club won the cup?"))
+    assert "支出" in alternatives(t.translate("How much was spent?"))

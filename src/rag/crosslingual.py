@@ -65,6 +65,23 @@ _ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
 _PROPER = re.compile(r"^((?:[A-Z][a-zA-Z'-]+)(?:\s+(?:[A-Z][a-zA-Z'-]+|of|and|the))*)")
 
 
+# Irregular past forms, whose stems do not meet the glosses' infinitives ("to win", "to spend").
+# Forms that are also common words of their own (left, found, saw, felt, lay, rose, bound) are left out,
+# and "known", which mostly stands in "known as / for" (称为, 以…闻名), not for 知道.
+_IRREGULAR = {
+    form: base for base, forms in (pair.split(":") for pair in (
+        "arise:arose arisen,become:became,begin:began begun,bring:brought,build:built,buy:bought,catch:caught,"
+        "choose:chose chosen,draw:drew drawn,drive:drove driven,eat:ate eaten,fall:fell fallen,fight:fought,"
+        "flee:fled,fly:flew flown,forget:forgot forgotten,freeze:froze frozen,get:got gotten,give:gave given,"
+        "go:went gone,grow:grew grown,hold:held,hide:hid hidden,keep:kept,lead:led,lose:lost,"
+        "mean:meant,meet:met,overcome:overcame,pay:paid,ride:rode ridden,run:ran,seek:sought,sell:sold,send:sent,"
+        "shake:shook shaken,shoot:shot,show:shown,sing:sang sung,sink:sank sunk,sit:sat,sleep:slept,speak:spoke spoken,"
+        "spend:spent,stand:stood,steal:stole stolen,strike:struck,swim:swam,take:took taken,teach:taught,tell:told,"
+        "think:thought,throw:threw thrown,understand:understood,wake:woke woken,wear:wore worn,win:won,write:wrote written"
+    ).split(",")) for form in forms.split()
+}
+
+
 @lru_cache(maxsize=4096)  # bounded: the words of users' questions are unbounded
 def american(word: str) -> str:
     for pattern, repl in _BRITISH:
@@ -259,7 +276,7 @@ class Translator:
             if w in ABBREVIATIONS and w not in self.vocab:  # passages that write "GDP" match it as is
                 words.extend(english_words(ABBREVIATIONS[w]))
             else:
-                words.append(w)
+                words.append(_IRREGULAR.get(w, w))
         return [w for w in words if w not in EN_STOPWORDS]
 
     def _translate(self, content: list[str], max_phrase: int) -> list[TermGroup]:

@@ -107,3 +107,17 @@ def test_questions_and_requests_are(text):
 def test_a_plan_word_does_not_make_a_question_for_one_thing_a_plan_question(question, kind, qtype):
     intent = classify(question)
     assert (intent.kind, intent.qtype) == (kind, qtype)
+
+
+@pytest.mark.parametrize("question", [
+    "When reviewing the proposal, which bureaus did the Commission consult?",
+    "When asked about funding, what did the Commission say?",
+    "When comparing the two districts, which has more incubators?",
+])
+def test_a_when_clause_before_the_question_does_not_ask_for_a_date(question):
+    assert classify(question).qtype != "date"
+
+
+@pytest.mark.parametrize("question", ["When was the incubator opened?", "When will the platform be running?", "Since when has the fund existed?"])
+def test_when_still_asks_for_a_date(question):
+    assert classify(question).qtype == "date"

@@ -59,6 +59,15 @@ def test_the_run_of_the_kind_asked_about_wins():
     assert [sentence[a:b] for a, b in units] == ["散打", "咏春", "气功", "太极"]
 
 
+def test_no_item_cuts_through_a_parenthesis():
+    cut = "他擅长多个中长跑项目：（尤其是 800 米，1500 米，5000 米）并多次夺冠，后来转任教练。"
+    form, units = inline_units(cut)
+    assert all(cut[a:b].count("（") == cut[a:b].count("）") for a, b in units)
+    whole = "主要项目包括：800 米（室内），1500 米，5000 米。"
+    form, units = inline_units(whole)
+    assert [whole[a:b] for a, b in units] == ["800 米（室内）", "1500 米", "5000 米"]
+
+
 def test_parallel_quotes_and_titles():
     quotes = "聚焦“三个一批”，即“引进一批”、“培育一批”、“提升一批”。"
     form, units = inline_units(quotes)

@@ -95,9 +95,20 @@ def inline_units(sentence: str, anchors=(), head=()) -> tuple[str, list[tuple[in
             if lead and plan[0][1] - lead.end() >= 4:
                 plan[0] = (lead.end(), plan[0][1])  # 下一步将加强…… → 加强……
             candidates.append(("clauses", plan))  # 下一步将加强……，持续深化……，研究出台……
+    candidates = [c for c in candidates if all(_balanced(sentence[a:b]) for a, b in c[1])]
     if not candidates:
         return "", []
     return max(candidates, key=lambda c: (kind_asked(sentence, c[1], head), sum(w for a, w in anchors if c[1][0][0] - 25 <= a <= c[1][-1][1] + 25), len(c[1])))
+
+
+_PAIRS = ("（）", "()", "《》", "“”", "[]")
+
+
+def _balanced(item: str) -> bool:
+    """Whether an item closes every bracket, title mark and quotation it opens (and opens every one
+    it closes): one that does not was cut through a parenthesis ("（尤其是 800 米", "MBH99）为基础"),
+    so the split it came from is not the sentence's enumeration."""
+    return all(item.count(o) == item.count(c) for o, c in _PAIRS)
 
 
 _PURPOSE = re.compile(r"更好|以便|从而|进而|确保|力争|切实")

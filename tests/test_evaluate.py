@@ -91,3 +91,13 @@ def test_evaluation_on_a_small_gold_set(engine):
     assert report["overall"]["key_span_accuracy"] == 1.0
     assert report["overall"]["refusal_accuracy"] == 1.0
     assert report["by_lang"]["en"]["questions"] == 1
+
+
+def test_an_enumerated_gold_answer_lies_in_a_list_when_each_part_is_listed():
+    from rag.evaluate import in_items
+
+    items = ["房屋建筑", "重型和土木工程施工", "专业贸易承包商"]
+    assert in_items("房屋建筑、重型和土木工程施工、专业贸易承包商", items)
+    assert in_items("英语、日语以及德语", ["主要教授英语", "日语", "德语"])
+    assert not in_items("英语、日语以及法语", ["英语", "日语", "德语"])  # one part missing
+    assert not in_items("房屋建筑", items)  # a single answer is not an enumeration: in_key decides it

@@ -137,7 +137,7 @@ def evaluate_squad(passages: str | Path, questions: str | Path | None = None, k:
     items = items[:limit] if limit else items
     engine = benchmark_index(passages, docs, config, progress)
 
-    from rag.evaluate import in_key
+    from rag.evaluate import in_items, in_key
 
     hits1 = hits5 = hits10 = contained = keyed = answered = 0
     mrr = 0.0
@@ -151,8 +151,10 @@ def evaluate_squad(passages: str | Path, questions: str | Path | None = None, k:
         answer = engine.answer_from(info, engine.passages(info))
         text = unpunctuated(answer.answer.replace("**", "")) if answer.found else ""
         golds = [g for g in map(unpunctuated, it.answers) if g]
-        ok = any(g in text for g in golds)
-        ok_key = answer.found and any(in_key(g, [unpunctuated(k) for k in answer.keys]) for g in golds)
+        listed = [i.text for i in answer.items] if answer.found and answer.items else []
+        in_list = any(in_items(g, listed, unpunctuated) for g in it.answers)  # an enumeration, each part a listed item
+        ok = any(g in text for g in golds) or in_list
+        ok_key = answer.found and (any(in_key(g, [unpunctuated(k) for k in answer.keys]) for g in golds) or in_list)
         hits1 += rank == 1
         hits5 += bool(rank and rank <= 5)
         hits10 += bool(rank and rank <= 10)

@@ -81,6 +81,17 @@ def in_key(gold: str, keys: list[str]) -> bool:
     return False
 
 
+_ENUMERATION = re.compile(r"、|，|,|以及|及|和|与|\band\b|\bor\b")
+
+
+def in_items(gold: str, items: list[str], norm=squash) -> bool:
+    """Whether a gold answer that enumerates (房屋建筑、重型和土木工程施工、专业贸易承包商) lies in a
+    list answer: each of its parts inside one of the listed items (both compared as norm makes them)."""
+    parts = [p for p in map(norm, _ENUMERATION.split(gold)) if p]
+    listed = [norm(i) for i in items]
+    return len(parts) >= 2 and all(any(p in x for x in listed) for p in parts)
+
+
 def item_recall(answer, item: GoldItem) -> float | None:
     if not item.items:
         return None

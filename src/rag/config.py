@@ -47,6 +47,7 @@ class Config:
     max_quotes: int = 3  # quotes in a single-fact answer: the best sentence and up to two that support it
     list_min_coverage: float = 0.5  # share of the question a list's context and items must hold to answer it
     list_join_share: float = 0.9  # another reply's list joins when its context covers this share of the best one's
+    list_sentence_margin: float = 0.2  # a sentence answers a list question before an enumeration inside another sentence when the scorer is this much surer of it (chosen on CMRC 2018 trial)
     restate_share: float = 0.6  # a key clause whose characters are this share the question's restates it: the mark runs on to the next clause
     metadata_read_all: int = 500  # a field question naming no reply reads every reply up to this many; beyond, those retrieved
     backend: str = "local"  # local: memory-mapped BM25 postings + FAISS in the index directory; qdrant: a Qdrant server
@@ -73,6 +74,8 @@ class Config:
             raise InputError(f"answer_threshold must lie between 0 and 1, got {self.answer_threshold}")
         if self.max_quotes < 1:
             raise InputError(f"max_quotes must be at least 1, got {self.max_quotes}")
+        if not 0.0 <= self.list_sentence_margin <= 1.0:
+            raise InputError(f"list_sentence_margin must lie between 0 and 1, got {self.list_sentence_margin}")
         for name in ("list_min_coverage", "list_join_share", "restate_share"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise InputError(f"{name} must lie in (0, 1], got {getattr(self, name)}")

@@ -77,3 +77,24 @@ def test_a_reply_named_by_its_addressee_answers_about_the_rest_of_the_question(e
     assert a.found and {c.doc_number for c in a.citations} == {"沪科提复〔2030〕8号"}
     assert any("管理办法" in item.text for item in a.items)
     assert not any("量子" in item.text for item in a.items)  # the reply's other plan is about something else
+
+
+SENTENCE_ANSWERS = HEAD + """近年来，本市加快建设海洋观测网络，已在临港、奉贤、金山、崇明等地布设观测站，观测数据统一汇交。
+
+海洋观测数据目前主要服务于渔业及航运两个领域，每日向相关单位推送。
+
+感谢您对本市科技工作的关心和支持！
+
+上海市科学技术委员会
+
+2030年5月6日
+"""
+
+
+def test_a_sentence_that_says_what_is_asked_beats_a_run_of_names_in_another(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "c.txt").write_text(SENTENCE_ANSWERS.format(docno="沪科提复〔2030〕9号", no="0303", who="钱三", title="关于海洋观测的提案"), encoding="utf-8")
+    a = lexical_engine(corpus).ask("海洋观测数据主要服务于哪些领域？")
+    assert a.found and "渔业及航运" in a.answer
+    assert "临港" not in a.answer  # where the stations are is not what the data serve

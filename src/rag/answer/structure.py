@@ -149,7 +149,7 @@ def _per_reply(composer, info, scored, named: list[str]) -> list[_Option]:
         concepts = tuple(g for g in info.concepts if not (g.entity and {t for t, _ in g.alternatives} & others))
         mine = replace(info, concepts=concepts)
         eligible = [s for s in scored if s.chunk.doc_id == doc_id and not s.features.get("year_conflict")]
-        options = _select(mine, _options(composer, mine, scored, eligible), composer.model.threshold, composer.config.list_min_coverage)
+        options = _select(mine, _options(composer, mine, scored, eligible), composer.model.threshold, composer.config.list_min_coverage, composer.config.list_sentence_margin)
         if options:
             out.append(max(options, key=_Option.rank))
     return out
@@ -175,7 +175,7 @@ def answer(composer, info, hits, scored) -> dict | None:
     eligible = [s for s in scored if composer.eligible(s, info)]
     if not eligible:
         return None
-    passing = _select(info, _options(composer, info, scored, eligible), composer.model.threshold, composer.config.list_min_coverage)
+    passing = _select(info, _options(composer, info, scored, eligible), composer.model.threshold, composer.config.list_min_coverage, composer.config.list_sentence_margin)
     if not passing:
         return None
     return _listed(composer, info, _choose(passing, composer.config.list_join_share), scored)
@@ -201,7 +201,8 @@ def _whole_sentence(x, seen: set[int]):
     return replace(x, start=x.chunk.start + lo, end=x.chunk.start + hi, text=text[lo:hi], features=replace(x.features, anchors=anchors))
 
 
-def _select(info, options: list[_Option], threshold: float, min_coverage: float = LIST_MIN_COVERAGE) -> list[_Option]:
+def _select(info, options: list[_Option], threshold: float, min_coverage: float = LIST_MIN_COVERAGE,
+            sentence_margin: float = Config.list_sentence_margin) -> list[_Option]:
     """The options that may answer, from the most fitting tier."""
     # an enumeration passes on how much of the question its context and items hold; a lone sentence
     # as any sentence answer does, on the scorer's confidence
@@ -218,9 +219,17 @@ def _select(info, options: list[_Option], threshold: float, min_coverage: float 
     # enumerations inside sentences; else single sentences
     tiers = [[o for o in passing if o.headed], [o for o in passing if o.depth < 99 and o.about >= min_coverage and not _enumerated_in_intro(o, passing)],
              [o for o in passing if o.depth == 99], passing]
+    sentences = [o for o in passing if o.form == "sentence"]
     passing = next(t for t in tiers if t)
     if info.intent.count and any(len(o.items) == info.intent.count for o in passing):
         passing = [o for o in passing if len(o.items) == info.intent.count]  # 哪两家: a list of two
+    if sentences and all(o.depth == 99 for o in passing):
+        # an enumeration inside a sentence the scorer doubts does not beat a sentence it trusts that is
+        # as much about the question (鹦鹉亚科主要包含哪些？ is answered where a sentence says so, not
+        # by a run of names elsewhere)
+        sentence, top = max(sentences, key=lambda o: o.conf or 0.0), max(passing, key=_Option.rank)
+        if (sentence.conf or 0.0) - (top.conf or 0.0) > sentence_margin and round(sentence.about, 2) >= round(top.about, 2):
+            return [sentence]
     return passing
 
 

@@ -125,3 +125,15 @@ def test_key_spans_come_from_the_clause_that_answers(engine):
 
 def test_a_name_the_question_already_gives_is_not_the_key(engine):
     assert engine.ask("张江实验室和哪些机构合作？").key != "张江实验室"
+
+
+def test_a_common_word_the_tagger_calls_a_place_is_no_name_the_evidence_must_hold(tmp_path):
+    from conftest import lexical_engine
+
+    body = "本市与北京、杭州等城市共建古老建筑数字档案，已完成 12 处。"
+    engine = lexical_engine(tmp_path / "corpus", {"a.txt": {"body": body}})
+    places = engine.composer.entities["place"]
+    assert "北京" in places and "城市" not in places and "古老" not in engine.composer.entities["person"]
+    info = engine.retriever.analyze("哪个城市的古老建筑建了数字档案？")
+    assert not any(g.entity for g in info.concepts if g.source in ("城市", "古老"))
+    assert any(g.entity for g in engine.retriever.analyze("北京的古老建筑建了数字档案吗？").concepts if g.source == "北京")

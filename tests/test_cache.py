@@ -57,10 +57,12 @@ def test_the_inverted_dictionary_is_built_once_and_read_back_the_same(tmp_path, 
         stored = list((tmp_path / "cache").glob("cedict-*"))
         assert len(stored) == 1 and (stored[0] / "keys.txt").is_file()
         read = cedict.InvertedDictionary.load(stored[0])
-        entries, gloss_count, char_pinyin = invert_cedict()
+        entries, gloss_count, char_pinyin, common = invert_cedict()
         vocab = {"研发", "中心", "外资", "上海", "企业", "创新"}
         expected = [(zh, py, keys) for zh, py, keys in entries if zh in vocab]
         assert list(read.matching(vocab)) == list(built.matching(vocab)) == expected
         assert read.gloss_count == gloss_count and read.char_pinyin == char_pinyin
+        assert read.common == built.common == frozenset(common)
+        assert {"城市", "古老"} <= read.common and not {"上海", "北京", "印度"} & read.common  # names are glossed capitalised
     finally:
         cedict.inverted.cache_clear()

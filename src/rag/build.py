@@ -24,6 +24,7 @@ import numpy as np
 from rag import entities
 from rag.backends import backend_key
 from rag.config import Config
+from rag.cedict import inverted
 from rag.crosslingual import Translator, build_dictionary
 from rag.dense import DenseIndex
 from rag.errors import CorpusError, IndexProblem, ModelUnavailable
@@ -296,6 +297,7 @@ def _write(results, total: int, size_of_batch, config: Config, embedder, report:
         f.writelines(json.dumps(s, ensure_ascii=False) + "\n" for s in sources)
     vocab = Vocabulary.load(tmp / LexicalIndex.DIRNAME)
     Translator.save(build_dictionary(set(vocab)), tmp)
+    entities.drop_common(names, inverted().common)
     names["person"].update(w for w in words if len(w) >= 2)
     entities.save(names, tmp)
     stage("dictionary")

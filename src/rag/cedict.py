@@ -11,6 +11,7 @@ kept in the user's cache directory (rag.cache), keyed by both:
       keys_offsets.npy   byte offset of each line of keys.txt
       stems.json         how many glosses each English stem occurs in; a reading for each character;
                          the weight of each one-word key's most direct sense
+      common.txt         the words no entry glosses as a name (城市, 古老), one per line
 
 Only the keys of the entries an index's vocabulary holds are ever decoded.
 """
@@ -38,8 +39,9 @@ class InvertedDictionary:
     """Entries as (chinese, pinyin, [(english key, weight), …]), and two lookup tables."""
 
     def __init__(self, words: list[str], pinyin: list[str], keys_blob, offsets: np.ndarray, gloss_count: dict[str, int], char_pinyin: dict[str, str],
-                 strongest: dict[str, float] | None = None):
+                 strongest: dict[str, float] | None = None, common: frozenset[str] = frozenset()):
         self.words, self.pinyin = words, pinyin
+        self.common = common  # words no entry glosses as a name: never a person, body or place
         self._blob, self._offsets = keys_blob, offsets
         self.gloss_count, self.char_pinyin = gloss_count, char_pinyin
         self.strongest = strongest or {}  # one-word key → weight of its most direct sense in any entry
@@ -60,6 +62,7 @@ class InvertedDictionary:
         (directory / "pinyin.txt").write_text("\n".join(self.pinyin) + "\n", encoding="utf-8")
         (directory / "keys.txt").write_bytes(bytes(self._blob))
         np.save(directory / "keys_offsets.npy", np.asarray(self._offsets), allow_pickle=False)
+        (directory / "common.txt").write_text("\n".join(sorted(self.common)) + "\n", encoding="utf-8")
         (directory / "stems.json").write_text(json.dumps({"gloss_count": self.gloss_count, "char_pinyin": self.char_pinyin, "strongest": self.strongest}, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
@@ -71,12 +74,14 @@ class InvertedDictionary:
         with (directory / "keys.txt").open("rb") as f:
             blob = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         tables = json.loads((directory / "stems.json").read_text(encoding="utf-8"))
+        common = frozenset((directory / "common.txt").read_text(encoding="utf-8").split())
         if not (len(words) == len(pinyin) == len(offsets) - 1 and int(offsets[-1]) == len(blob)):
             raise ValueError(f"inverted dictionary in {directory} is incomplete")
-        return cls(words, pinyin, blob, offsets, tables["gloss_count"], tables["char_pinyin"], tables["strongest"])
+        return cls(words, pinyin, blob, offsets, tables["gloss_count"], tables["char_pinyin"], tables["strongest"], common)
 
     @classmethod
-    def from_entries(cls, entries: list[tuple[str, str, list]], gloss_count: dict[str, int], char_pinyin: dict[str, str]) -> InvertedDictionary:
+    def from_entries(cls, entries: list[tuple[str, str, list]], gloss_count: dict[str, int], char_pinyin: dict[str, str],
+                     common: list[str] = ()) -> InvertedDictionary:
         lines = [(_RS.join(f"{k}{_US}{w}" for k, w in keys) + "\n").encode("utf-8") for _, _, keys in entries]
         offsets = np.zeros(len(lines) + 1, dtype=np.int64)
         np.cumsum([len(line) for line in lines], out=offsets[1:])
@@ -85,7 +90,7 @@ class InvertedDictionary:
             for k, w in keys:
                 if " " not in k and w > strongest.get(k, 0.0):
                     strongest[k] = w
-        return cls([e[0] for e in entries], [e[1] for e in entries], b"".join(lines), offsets, gloss_count, char_pinyin, strongest)
+        return cls([e[0] for e in entries], [e[1] for e in entries], b"".join(lines), offsets, gloss_count, char_pinyin, strongest, frozenset(common))
 
 
 def _source_file() -> Path:

@@ -148,13 +148,21 @@ def _toneless(pinyin: str) -> str:
     return re.sub(r"[^a-z]", "", re.sub(r"\d", "", pinyin.lower().replace("u:", "v")))
 
 
-def invert_cedict() -> tuple[list, dict[str, int], dict[str, str]]:
+# a gloss naming something proper: a capitalised word (India, the Great Wall), not a measure word (CL:)
+_PROPER_GLOSS = re.compile(r"(?:^|[\s(\"'])[A-Z][a-z]")
+
+
+def invert_cedict() -> tuple[list, dict[str, int], dict[str, str], list[str]]:
     """The vocabulary-independent part of the inversion (rag.cedict caches it per user):
     [(chinese, pinyin, [(key, weight), …])], how many glosses each English stem occurs in,
-    and a reading for each character."""
+    a reading for each character, and the common words: those no entry glosses as a name
+    (城市 "city", 古老 "ancient" — which a part-of-speech tagger may still call a place or a person)."""
     entries, gloss_count, char_pinyin = [], defaultdict(int), {}
+    common, proper = set(), set()
     for entry in _cedict_entries():
         zh = entry["simplified"]
+        named = any(_PROPER_GLOSS.search(d) for d in entry["definitions"] if not d.startswith("CL:"))
+        (proper if named else common).add(zh)
         if len(zh) == 1 and entry["pinyin"] and zh not in char_pinyin:
             char_pinyin[zh] = _toneless(entry["pinyin"])
         keys = []
@@ -164,7 +172,7 @@ def invert_cedict() -> tuple[list, dict[str, int], dict[str, str]]:
                     gloss_count[stem_] += 1
                 keys.append((key, round(confidence * (1.0 - 0.05 * min(rank, 6)), 4)))  # earlier senses first
         entries.append((zh, _toneless(entry["pinyin"]), keys))
-    return entries, dict(gloss_count), char_pinyin
+    return entries, dict(gloss_count), char_pinyin, sorted(common - proper)
 
 
 def build_dictionary(vocab: set[str]) -> dict:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 FILENAME = "entities.json"
+VERSION = 2  # 2: common dictionary words (城市, 古老) are no names
 TAGS = {"nr": "person", "nrfg": "person", "nrt": "person", "nt": "org", "ns": "place"}
 KINDS = ("person", "org", "place")
 GUESS_CACHE = 200_000  # new words whose guessed tag is kept
@@ -74,13 +75,12 @@ def tag_words(words: Iterable[str], found: dict[str, set[str]]) -> None:
             found[kind].add(word)
 
 
-def extract(token_lists: list[list[str]], known_people=()) -> dict[str, list[str]]:
-    """{"person": […], "org": […], "place": […]} from the passages' tokens, sorted; known_people
-    (addressees, contacts) are people whatever the tagger says."""
-    found = empty()
-    found["person"].update(w for w in known_people if len(w) >= 2)
-    tag_words({w for toks in token_lists for w in whole_words(toks)}, found)
-    return {k: sorted(v) for k, v in found.items()}
+def drop_common(found: dict[str, set[str]], common: frozenset[str]) -> None:
+    """Remove the tagger's names that a dictionary knows only as common words: jieba's dictionary
+    tags 城市 and 中东 alike as places, 古老 and 诸如 as people; CC-CEDICT glosses 中东 "Middle East"
+    but 城市 "city", and a question naming a city has not named a place the evidence must hold."""
+    for kind in KINDS:
+        found[kind] -= common
 
 
 def save(entities: dict, index_dir: Path) -> None:

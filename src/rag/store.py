@@ -41,6 +41,7 @@ from rag import entities
 from rag.chunking import CHUNKER_VERSION
 from rag.config import Config
 from rag.crosslingual import VERSION as DICT_VERSION
+from rag.entities import VERSION as ENTITIES_VERSION
 from rag.crosslingual import Translator
 from rag.dense import DenseIndex
 from rag.errors import CorpusError, IndexProblem, InputError
@@ -104,6 +105,7 @@ def index_settings(config: Config) -> dict:
         "chunk_size": config.chunk_size,
         "glossary": _glossary_hash(),
         "dictionary_version": DICT_VERSION,
+        "entities_version": ENTITIES_VERSION,
     }
 
 

@@ -121,3 +121,34 @@ def test_a_when_clause_before_the_question_does_not_ask_for_a_date(question):
 @pytest.mark.parametrize("question", ["When was the incubator opened?", "When will the platform be running?", "Since when has the fund existed?"])
 def test_when_still_asks_for_a_date(question):
     assert classify(question).qtype == "date"
+
+
+@pytest.mark.parametrize(
+    "question, asks_phone",
+    [
+        ("联系电话是多少？", True),
+        ("电话号码是什么？", True),
+        ("What is the phone number of the office?", True),
+        ("What's the contact's phone?", True),
+        ("为什么移动电话比固定电话难窃听？", False),  # phones are the topic, not a number asked for
+        ("谁发明了电话？", False),
+        ("Who invented the telephone?", False),
+        ("Which company made the first mobile phone?", False),
+    ],
+)
+def test_a_phone_number_is_asked_for_not_only_phones_mentioned(question, asks_phone):
+    intent = classify(question)
+    assert (intent.qtype == "phone" or "phone" in intent.fields) == asks_phone
+
+
+@pytest.mark.parametrize(
+    "question, number",
+    [
+        ("他在科罗拉多大学读的是什么专业？", False),  # 多大 across 科罗拉多 | 大学
+        ("大规模生产有什么好处？", False),  # 规模 inside 大规模
+        ("这座体育馆有多大？", True),
+        ("工厂的生产规模是多少？", True),
+    ],
+)
+def test_a_figure_is_asked_only_where_its_cue_is_a_word(question, number):
+    assert (classify(question).qtype == "number") == number

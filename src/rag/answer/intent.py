@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rag.answer.cause import REASON_ASKED
 from rag.parse import DOCNO_RE
 from rag.quantities import quantities
+from rag.text import is_cjk, pieces
 
 FACTOID, LIST, PLAN, YESNO, COMPARE, METADATA, SUMMARY = "factoid", "list", "plan", "yesno", "compare", "metadata", "summary"
 KINDS = (FACTOID, LIST, PLAN, YESNO, COMPARE, METADATA, SUMMARY)
@@ -50,9 +51,13 @@ def _re(pattern: str) -> re.Pattern:
     return re.compile(pattern, re.I)
 
 
+# A phone number asked for — not a question that only mentions phones (移动电话, 电话窃听, the telephone's inventor)
+_PHONE_ASKED = (r"电话(?:号码|号)?(?:是|为)?(?:多少|几号|什么)|(?:联系|办公|咨询|服务|值班|热线)电话|电话号码|联系方式|热线"
+                r"|\b(?:tele)?phone (?:number|no\b)|\b(?:what|which) (?:tele)?phone\b|\bnumber to (?:call|ring)\b|(?:'s|\btheir|\bhis|\bher|\bits) (?:tele)?phone\b")
+
 # -- span types of single-fact questions, checked in order; the first that matches is the main one --
 _TYPES = [
-    ("phone", _re(r"电话|联系方式|\bphone\b|telephone")),
+    ("phone", _re(_PHONE_ASKED)),
     ("rank", _re(r"排名|名次|排第|位列|第几位|第几名|\brank(?:ed|ing)?\b|\bplace[sd]? (?:in|on)\b|what position")),
     ("duration", _re(r"多久|多长时间|多长的时间|多少年(?!前)|(?<!哪)几年(?!前)|how long|for how many years|how many years")),
     ("date", _re(r"哪一年|哪几年|哪年|何年|何时|什么时候|哪一天|哪天|日期|几月|哪个月|什么时间|\bwhen\b(?!\s+(?-i:[a-z]+ing|asked|faced|given|compared)\b)|what year|which year|what date|what day|what month|which month|month and year|since when|\bdated\b|\bdate of\b")),
@@ -79,7 +84,7 @@ _METADATA = [
     ("doc_number", _re(r"哪一?[份篇](?=[^？?]*(?:答复|回复|文件))|(?<=答复|回复|文件)[^？?]{0,8}哪一?[份篇]|文号|发文字号|发文编号|哪[一]?[份篇个件]答复|哪[一]?[份篇个件]文件|哪[份篇件]回复|which (?:reply|replies|response|document|letter)|document number|reference number|number of (?:the|this|that) (?:reply|response|document)")),
     ("proposal_number", _re(r"第几号(?:提案|建议)|(?:提案|建议)(?:是|为)?第几号|number of the (?:\w+'s )?(?:proposal|suggestion)|(?:提案|建议)(?:的)?(?:编号|号码|号)|(?:proposal|suggestion) number|number of (?:the|his|her|their) (?:proposal|suggestion)|what number (?:was|is) (?:the|his|her|their) (?:proposal|suggestion)")),
     ("contact", _re(r"联系人|contact person|who (?:should|can|do) (?:i|we|one) contact|whom (?:should|can|do) (?:i|we|one) contact|who is the contact|whom to contact|who to contact")),
-    ("phone", _re(r"电话|\bphone\b|telephone")),
+    ("phone", _re(_PHONE_ASKED)),
     ("postcode", _re(r"邮编|邮政编码|post ?code|postal code|\bzip\b")),
     ("address", _re(r"联系地址|通讯地址|地址|\baddress\b")),
     ("result", _re(r"办理结果|办理情况(?:是|为)|采纳情况|(?:outcome|result) of (?:the )?(?:handling|processing)|handling (?:result|outcome)|how was (?:the|it|this) (?:proposal|suggestion) (?:handled|resolved|adopted)")),
@@ -175,9 +180,28 @@ def field_phrases(text: str) -> list[str]:
     return found + [m.group(0) for p in (_ISSUED, _REPLY_WORDS, _REPLY_DATE) for m in p.finditer(text)]
 
 
+def _word_starts(text: str) -> frozenset[int] | None:
+    """Where the question's words begin (None without Chinese: English cues match whole words)."""
+    if not any(is_cjk(ch) for ch in text):
+        return None
+    starts, at = set(), 0
+    for piece in pieces(text):
+        starts.add(at)
+        at += len(piece)
+    return frozenset(starts)
+
+
+def _asks(pattern: re.Pattern, text: str, starts: frozenset[int] | None) -> bool:
+    """A Chinese cue counts where a word of the question begins: 多大 in 科罗拉多大学 and 规模 in
+    大规模生产 ask for no figure. (For figures only: the segmenter joins other cues to their
+    neighbours — 由谁, 在哪里, 简称 + 为什么 — where they still ask.)"""
+    return any(starts is None or not is_cjk(m.group(0)[0]) or m.start() in starts for m in pattern.finditer(text))
+
+
 def span_types(text: str) -> tuple[str, ...]:
     """Every span type the question asks for, the main one first."""
-    found = tuple(name for name, pattern in _TYPES if pattern.search(text))
+    starts = _word_starts(text)
+    found = tuple(name for name, pattern in _TYPES if (_asks(pattern, text, starts) if name == "number" else pattern.search(text)))
     if "rank" in found and "place" in found and re.search(r"\bwhere\b", text, re.I) and not _PLACE_NOT_WHERE.search(text):
         found = tuple(t for t in found if t != "place")  # "where did it rank" asks for the rank
     return found

@@ -133,3 +133,28 @@ def test_a_change_is_answered_by_the_figure_it_went_to_unless_the_year_it_left_i
 
 def test_a_name_ending_in_the_noun_asked_about_is_read_back_the_same_way():
     assert [(a, b) for _, a, b in head_spans("项目由同济大学牵头。", ("大学",))] == [(3, 7)]  # 同济大学, not 济大学
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("贞观四年（630年），该寺重修大殿。", "贞观四年（630年）"),  # a reign year with its Western year
+        ("至正十二年三月，城墙完工。", "至正十二年三月"),  # a reign year with a month in words
+        ("开元九年，他回到故乡。", "开元九年"),  # a reign year opening a clause
+        ("1021年七月初三，使团抵达港口。", "1021年七月初三"),
+        ("这里的旱季是十一月到二月。", "十一月到二月"),
+        ("七、八月份雨水最多。", "七、八月份"),
+        ("前221年，秦统一六国。", "前221年"),
+        ("该乐队在70年代走红。", "70年代"),
+        ("这种瓷器出现于宣德年间。", "宣德年间"),
+        ("此花在暮春开放。", "暮春"),
+        ("今后三年，园区将扩建一倍。", None),  # a span of years to come is no date
+        ("这一时期物价平稳。", None),  # a period named only by a pronoun is no date
+    ],
+)
+def test_dates_in_words_reign_years_and_named_periods(text, expected):
+    assert span("date", text) == expected
+
+
+def test_a_place_in_a_ranking_is_read_after_the_verb_that_ranks():
+    assert span("rank", "该校在本年度榜单中排名第 37，较上年上升两位。") == "第 37"

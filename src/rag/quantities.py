@@ -63,7 +63,7 @@ COUNTERS = "家项个所位名批种条座台套支篇件人次场届大类份�
 _ZH_ONLY_COUNTERS = "省市"  # 三省一市: only after a Chinese numeral
 _COUNTER_FAMILIES = ["家所", "项批条件", "位名人", "种类", "座台套"]
 # Measures: area, length, weight, volume, age; latin ones only right after digits (182cm, 8 kg)
-MEASURE_UNITS = r"平方米|平方公里|公顷|公里|千米|厘米|毫米|公分|米|公斤|千克|毫克|克|吨|毫升|升|周岁|岁|(?<=\d)\s?(?i:cm|mm|km|kg|mg|ml|m)(?![A-Za-z])"
+MEASURE_UNITS = r"平方米|平方公里|公顷|公里|千米|厘米|毫米|公分|公尺|英尺|英寸|英里|海里|米|公斤|千克|毫克|克|吨|毫升|升|周岁|岁|(?<=\d)\s?(?i:cm|mm|km|kg|mg|ml|m)(?![A-Za-z])"
 _UNIT = rf"个百分点|百分点|亿元|万元|元|%|‰|倍|{MEASURE_UNITS}"
 _ZH_HEDGE_BEFORE = r"大约|约|近|将近|接近|超过|超|逾|多于|突破|不少于|不低于|不到|不足|少于|低于|小于|高于|不超过"
 _ZH_HEDGE_AFTER = r"余|多|以上|左右|以下|以内|上下"

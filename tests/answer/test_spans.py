@@ -158,3 +158,42 @@ def test_dates_in_words_reign_years_and_named_periods(text, expected):
 
 def test_a_place_in_a_ranking_is_read_after_the_verb_that_ranks():
     assert span("rank", "该校在本年度榜单中排名第 37，较上年上升两位。") == "第 37"
+
+
+def qspan(question, text, qtype="number", **kw):
+    """The span for a question's own wording: its measure word, ordinal or dimension."""
+    return span(qtype, text, question=question, **kw)
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        ("全省划分为多少道？", "当年全省划分为十三道，各设长官一人。", "十三道"),  # a measure word no list holds
+        ("该岛有几个灯塔？", "该岛只有一个灯塔，建于岛的北端。", "一个"),  # 一 counts after 只
+        ("该岛有几个码头？", "岛上有一个传说，码头是渔民修建的。", None),  # elsewhere 一个 is "a"
+        ("这位画家是该画派的第几代传人？", "他是该画派第7代传人，1950年出生。", "第7代"),  # 第几 asks for the ordinal
+        ("本届运动会是第多少届？", "本届运动会是第十二届，共有30个代表队参加。", "第十二届"),
+        ("这条隧道有多长？", "隧道宽12.5米，全长860米，连接两岸。", "860米"),  # the figure beside 长
+        ("他的任期是多长？", "2019年3月，他获委任为主席，任期三年。", "三年"),  # 多长 of a time
+        ("该鱼生活在多深的水域？", "该鱼栖息于水深5至20公尺的礁区。", "5至20公尺"),
+        ("政府为计划拨出多少经费？", "政府为计划拨出2亿3000万美元经费。", "2亿3000万美元"),
+        ("该校毕业生的升学率是多少？", "该校毕业生升学率约为七成。", "约为七成"[2:]),
+        ("这条公路的编号是多少？", "这条公路编号为S203，全长80公里。", "S203"),
+    ],
+)
+def test_a_figure_with_the_measure_word_ordinal_or_dimension_asked(question, text, expected):
+    assert qspan(question, text, unit="serial" if "编号" in question else None) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("图书馆开放时间为8时30分－17时00分，周一闭馆。", "8时30分－17时00分"),  # hours of a day
+        ("熙宁三年又在此设县。", "熙宁三年"),  # a reign year opening a sentence
+        ("后来在太和七年迁都。", "太和七年"),
+        ("其中三年在海外任职。", None),  # a count of years is no reign year
+        ("812年，城池再次扩建。", "812年"),  # a year of three digits opening a clause
+    ],
+)
+def test_hours_reign_years_and_early_years(text, expected):
+    assert span("date", text) == expected

@@ -147,6 +147,11 @@ def _tidy_run(sentence: str, units: list[tuple[int, int]]) -> list[tuple[int, in
     joined = [m for m in _AND.finditer(sentence, last_s, last_e) if m.start() - last_s >= 2 and last_e - m.end() >= 2]
     if len(joined) == 1:
         units[-1:] = [(last_s, joined[0].start()), (joined[0].end(), last_e)]
+    for k in range(len(units) - 2, 0, -1):  # 非洲以及中国大陆的广西 within the run: two items
+        a, b = units[k]
+        both = [m for m in re.finditer("以及", sentence[a:b]) if m.start() >= 2 and b - a - m.end() >= 2]
+        if len(both) == 1:
+            units[k:k + 1] = [(a, a + both[0].start()), (a + both[0].end(), b)]
     units[0] = _after_lead_in(sentence, units[0], units[1:])
     return units
 
@@ -171,9 +176,10 @@ def _after_lead_in(sentence: str, unit: tuple[int, int], others: list[tuple[int,
     cuts, at = [], s
     for w, following in zip(words, words[1:]):
         at += len(w)
-        if w not in function_words() or following in _CLOSED or _QUANTITY.match(following) or following.isspace() and at + 1 < e and sentence[at + 1] in _CLOSED:
+        prep = w[-1] in "于在"  # 分布于, 位于, 设在: a verb with its preposition ends a lead-in
+        if (w not in function_words() and not prep) or following in _CLOSED or _QUANTITY.match(following) or following.isspace() and at + 1 < e and sentence[at + 1] in _CLOSED:
             continue
-        if e - at < shortest or (w in _COORDINATORS and at - len(w) > s and sentence[at - len(w) - 1] != sentence[e - 1]):
+        if e - at < (2 if prep else shortest) or (w in _COORDINATORS and at - len(w) > s and sentence[at - len(w) - 1] != sentence[e - 1]):
             continue
         cuts.append(at)
     if not cuts:
@@ -181,6 +187,8 @@ def _after_lead_in(sentence: str, unit: tuple[int, int], others: list[tuple[int,
     best = min(cuts, key=lambda c: (abs((e - c) - typical), c))
     while best < e and sentence[best].isspace():
         best += 1
+    if sentence[best] in "于在" and e - best > 2 and best > s:
+        best += 1  # 分布于南日本: the preposition split from its verb does not open the item
     return best, e
 
 

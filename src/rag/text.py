@@ -258,3 +258,18 @@ def to_simplified(text: str) -> str:
     if not _CJK_RE.search(text):
         return text
     return _t2s().convert(text)
+
+
+def mark_spans(text: str, spans) -> str:
+    """The text with each key span in ** (spans: one (start, end), several, or None)."""
+    if not spans:
+        return text
+    if isinstance(spans[0], int):
+        spans = (spans,)
+    out, at = [], 0
+    for s, e in sorted(spans):
+        if s < at:
+            continue
+        out += [text[at:s], "**", text[s:e], "**"]
+        at = e
+    return "".join(out) + text[at:]

@@ -189,7 +189,8 @@ class Citation:
 @dataclass(frozen=True)
 class Item:
     """One enumerated item of a list or plan answer: its lead clause, quoted verbatim, and the index
-    of its citation in Answer.citations."""
+    in Answer.citations of the citation that quotes it (the item itself, or the one sentence an
+    enumeration inside a sentence comes from, with every item marked)."""
 
     text: str
     citation: int

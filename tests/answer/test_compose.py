@@ -180,3 +180,12 @@ def test_the_reply_context_cache_stays_bounded_under_threads(engine, monkeypatch
         t.join()
     assert not errors and len(composer._contexts) <= 2
     assert composer.reply_context(ids[0]) == compose.Composer(engine.index).reply_context(ids[0])
+
+
+def test_a_list_inside_one_sentence_is_its_items_and_that_sentence_quoted_once_with_each_marked(engine):
+    a = engine.ask("上海引导攻关了哪些关键材料和零部件？")
+    assert a.found and a.intent["kind"] == "list" and len(a.items) >= 3 and len(a.citations) == 1
+    quote = a.citations[0].quote
+    assert [quote[s:e] for s, e in a.citations[0].marked] == [i.text for i in a.items]
+    assert all(i.citation == 0 and i.text in quote and len(i.text) < len(quote) for i in a.items)
+    assert a.answer.count(quote[:20]) == 1 and all(f"**{i.text}**" in a.answer for i in a.items)

@@ -74,6 +74,8 @@ def test_parallel_quotes_and_titles():
     assert form == "quotes" and {"引进一批", "培育一批", "提升一批"} <= {quotes[a:b] for a, b in units}
     titles = "两地联合印发《江城科技合作机制》和《双城创新券实施意见》。"
     assert inline_units(titles, head=("文件",))[0] == "titles"
+    one_work = "《远山》是一部1990年出版的小说，2001年改编为电影《远山》。"  # one work named twice is no list
+    assert inline_units(one_work)[0] != "titles"
 
 
 def test_incidental_quotes_are_not_a_list():

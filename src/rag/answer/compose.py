@@ -22,7 +22,7 @@ from rag.answer.scoring import AnswerModel, load_model
 from rag.answer.tense import FUTURE
 from rag.answer.spans import GROWTH_ASKED, GROWTH_SAID, asked_division, best_clause, key_span, ordinal_conflict
 from rag.query import QueryInfo, with_typo_alternatives
-from rag.text import normalize, sentences, squash
+from rag.text import mark_spans, normalize, sentences, squash
 from rag.types import Answer, Chunk, Citation, Hit, Item
 
 ISSUER_WEIGHT = 0.5  # a question word naming the replies' author, as context credit counts
@@ -303,7 +303,7 @@ class Composer:
     def quoted(self, chosen: list[Scored], conf: float, items: tuple[Item, ...] = (), verdict_: str | None = None, lead: str = "") -> dict:
         citations = tuple(self.cite(s.chunk, s.start, s.end, s.text, s.span, s.more) for s in chosen)
         lines = [lead] if lead else []
-        lines += [f"“{_mark(s.text, (s.span, *s.more) if s.span else s.more)}”（{c.doc_number}）" for s, c in zip(chosen, citations)]
+        lines += [f"“{mark_spans(s.text, (s.span, *s.more) if s.span else s.more)}”（{c.doc_number}）" for s, c in zip(chosen, citations)]
         return dict(found=True, answer="\n".join(lines), citations=citations, items=items, verdict=verdict_, confidence=conf)
 
     def cite(self, chunk: Chunk, start: int, end: int, quote: str, span: tuple[int, int] | None, more=()) -> Citation:
@@ -313,18 +313,3 @@ class Composer:
             quote=quote, citation=doc.citation, date=doc.date, start=start, end=end, highlight=span,
             highlights=((span, *more) if span and more else ()),
         )
-
-
-def _mark(text: str, spans) -> str:
-    """The text with each key span in ** (spans: one (start, end), several, or None)."""
-    if not spans:
-        return text
-    if isinstance(spans[0], int):
-        spans = (spans,)
-    out, at = [], 0
-    for s, e in sorted(spans):
-        if s < at:
-            continue
-        out += [text[at:s], "**", text[s:e], "**"]
-        at = e
-    return "".join(out) + text[at:]

@@ -60,7 +60,7 @@ def inline_units(sentence: str, anchors=(), head=()) -> tuple[str, list[tuple[in
     the kind asked about wins (head), then the one among most of the question's words, then the longest."""
     candidates = []
     titles = [(m.start(), m.end()) for m in TITLE.finditer(sentence)]
-    if len(titles) >= 2:
+    if len({sentence[a:b] for a, b in titles}) >= 2:  # 《甲》…改编成电影《甲》 names one work twice
         candidates.append(("titles", titles))
     quoted = [(m.start() + 1, m.end() - 1) for m in re.finditer(r"“[^“”]{2,20}”", sentence)]
     parallel = [q for q in quoted if _parallel([sentence[a:b] for a, b in quoted], sentence[q[0]:q[1]])]

@@ -23,7 +23,7 @@ from rag.answer.metadata import named_replies
 from rag.answer.outline import Enumeration, outline_of
 from rag.answer.tense import FUTURE
 from rag.config import Config
-from rag.text import normalize, squash
+from rag.text import mark_spans, normalize, squash
 from rag.types import Item
 
 LIST_MIN_COVERAGE = Config.list_min_coverage  # share of the question's topic a list's context and items must hold
@@ -58,6 +58,7 @@ class _Option:
     headed: bool = False  # items of the kind the question asks about: they end in its noun, or it follows them
     intro: tuple[int, int] | None = None  # a structural list's introducing text
     form: str = "list"  # list (structural), titles, quotes, run, clauses (inside a sentence) or sentence
+    sentence: tuple[int, int] | None = None  # the sentence an in-sentence enumeration is quoted from
 
     def rank(self) -> tuple:
         """About the topic, and more so than any single item of it (when an item is as much about the
@@ -128,7 +129,8 @@ def _options(composer, info, scored, eligible) -> list[_Option]:
             depth = 99 if len(units) > 1 else 100
             out.append(_Option(doc_id, about, 0.0, union, _is_future(x, lists), depth, [(x.start + a, x.start + b) for a, b in units],
                                composer.confidence(scored, x), composer.answerable(scored, x),
-                               len(units) > 1 and kind_asked(x.text, units, info.head) == 2, None, form))
+                               len(units) > 1 and kind_asked(x.text, units, info.head) == 2, None, form,
+                               (x.start, x.end) if len(units) > 1 else None))
     return out
 
 
@@ -244,11 +246,29 @@ def _choose(passing: list[_Option], join_share: float = JOIN_SHARE) -> list[_Opt
     return chosen
 
 
+def _quote_sentence(composer, o: _Option, doc, citations: list, items: list, lines: list) -> None:
+    """The items of an enumeration inside one sentence, and that sentence quoted once with the items
+    marked: 广东 means little without 分布于 before it."""
+    s, e = o.sentence
+    chunk = next(c for c in composer.index.chunks_of(o.doc_id) if c.start <= s < c.end)
+    quote = doc.text[s:e]
+    spans = tuple((a - s, b - s) for a, b in o.items)
+    citation = composer.cite(chunk, s, e, quote, spans[0], spans[1:])
+    for a, b in spans:
+        items.append(Item(quote[a:b], len(citations), citation.doc_number))
+        lines.append(f"{len(items)}. “{quote[a:b]}”（{citation.doc_number}）")
+    lines.append(f"“{mark_spans(quote, spans)}”（{citation.doc_number}）")
+    citations.append(citation)
+
+
 def _listed(composer, info, chosen: list[_Option], scored) -> dict:
     index = composer.index
     citations, items, lines = [], [], []
     for o in chosen:
         doc = index.document(o.doc_id)
+        if o.sentence:
+            _quote_sentence(composer, o, doc, citations, items, lines)
+            continue
         for s, e in o.items:
             chunk = next((c for c in index.chunks_of(o.doc_id) if c.start <= s < c.end), None)
             if chunk is None:

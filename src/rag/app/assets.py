@@ -162,6 +162,8 @@ mark.lead { background: none; color: inherit; font-weight: 600; }
 .rag-key { font-size: 34px; font-weight: 700; line-height: 1.3; margin: 2px 0 4px; color: var(--rag-key-big); overflow-wrap: anywhere; }
 .rag-key-src { font-size: 14px; color: var(--body-text-color-subdued); margin-bottom: 8px; }
 .rag-items-title { font-size: 18px; font-weight: 700; margin: 4px 0 8px; color: var(--body-text-color); }
+.rag-items { margin: 0 0 10px 1.4em; padding: 0; }
+.rag-items li { margin: 2px 0; }
 .rag-confidence { font-size: 13px; color: var(--body-text-color-subdued); margin-top: 6px; }
 .rag-quote { display: grid; grid-template-columns: 30px 1fr; gap: 2px 6px; padding: 10px 0; border-top: 1px dashed var(--border-color-primary); }
 .rag-quote:first-of-type { border-top: none; }

@@ -152,3 +152,16 @@ def test_a_phone_number_is_asked_for_not_only_phones_mentioned(question, asks_ph
 )
 def test_a_figure_is_asked_only_where_its_cue_is_a_word(question, number):
     assert (classify(question).qtype == "number") == number
+
+
+@pytest.mark.parametrize(
+    "question, field",
+    [
+        ("这份提案是由谁提出的？", "addressee"),
+        ("揭榜挂帅的建议是谁提的？", "addressee"),
+        ("板块构造学说是由谁提出来的？", None),  # who proposed an idea: a person of the topic
+        ("这个定理最早是谁提出的？", None),
+    ],
+)
+def test_who_proposed_is_the_proposer_only_of_a_proposal_or_suggestion(question, field):
+    assert classify(question).field == field

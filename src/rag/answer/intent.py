@@ -160,6 +160,8 @@ def _metadata_fields(text: str) -> tuple[str, ...]:
         if m:
             if name == "address" and not _REPLY_WORDS.search(text) and not re.search(r"联系|contact|通讯|mail", text, re.I):
                 continue  # "which address is the lab at" is a place question
+            if name == "addressee" and "谁提" in m.group(0) and not re.search(r"提案|建议|议案|答复|回复|这份|该份|委员|代表", text):
+                continue  # "这个概念是由谁提出的" asks for a person of the topic, not who wrote a proposal
             if name == "phone" and "contact" in [f for _, f in found] and not re.search(r"电话|phone", text, re.I):
                 continue
             found.append((m.start(), name))

@@ -165,3 +165,8 @@ def test_a_figure_is_asked_only_where_its_cue_is_a_word(question, number):
 )
 def test_who_proposed_is_the_proposer_only_of_a_proposal_or_suggestion(question, field):
     assert classify(question).field == field
+
+
+@pytest.mark.parametrize("question", ["青石镇又叫什么？", "这种草又被称为什么？", "该协会的简称是什么？", "这种鱼的俗名是什么？"])
+def test_a_question_for_another_name_asks_for_a_name(question):
+    assert classify(question).qtype == "name"

@@ -197,3 +197,17 @@ def test_a_figure_with_the_measure_word_ordinal_or_dimension_asked(question, tex
 )
 def test_hours_reign_years_and_early_years(text, expected):
     assert span("date", text) == expected
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        ("青石镇又叫什么？", "青石镇，又名石桥镇，位于河谷北岸。", "石桥镇"),
+        ("这种草又被称为什么？", "这种草为禾本科植物，也称为金丝草、黄茅或山茅。", "金丝草、黄茅或山茅"),  # every other name
+        ("这种糕点原名是什么？", "这种糕点原名“桂花糕”，也称“蜜糕”。", "桂花糕"),  # the name after the word asked
+        ("该协会的简称是什么？", "东岭科技协会，简称“东科协”，成立于1990年。", "东科协"),
+        ("这种现象叫什么？", "这类条带被称为棱带，而其上的纤毛称为“栉板”。", "栉板"),  # no other name asked: quoted names only
+    ],
+)
+def test_another_name_is_read_after_the_word_that_gives_it(question, text, expected):
+    assert qspan(question, text, qtype="name") == expected

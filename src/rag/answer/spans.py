@@ -36,7 +36,12 @@ _DIVISION_WORDS = {"district": "区", "county": "县", "township": "镇"}
 _NAME_VERBS = frozenset("落户 位于 建设 设立 成立 创建 进入 入驻 注册 打造 建成 组建 支持 推动 依托 联合 发布 开展 成为 包括 聚焦 围绕 拥有 集聚 引进 布局 实施 启动 加快 推进 建立 形成 突破".split())
 _VERB_ENDS = "在于为到至自向给"  # 设在, 位于, 成为, 来自: a word ending so is a verb with its preposition, not part of a name
 _NAME_STOP = set("的、与和及在为是对由以从向将把被等也并或同跟给于其之如即共已均还又再所各每该此这那有到至经自沪，,。；;：:（）()“”《》「」 \n")
+_ALIAS_WORDS = "又名|又称|别称|别名|也叫|也称|俗称|俗名|简称|旧称|旧名|前称|原名|本名|又叫|亦称|亦名|通称|一名|或称"
+_ALIAS = r"[^，,。；;（()）“”「」、\s或和及]{1,16}"
 SPAN_PATTERNS["name"] = [r"(?<=“)[^“”]{1,24}(?=”)", r"(?<=《)[^《》]{1,40}(?=》)"]
+# another name, after the word that gives it (又名凉茶店, 也称为龙胆草, 别称有 燃烧室), when one is asked for
+SPAN_PATTERNS["alias"] = [rf"(?<={_ALIAS_WORDS}|称为|称作|叫做|名为|称有|名有|称是|名是)\s*(?![为作是有]){_ALIAS}(?:(?:、|或|及|和){_ALIAS})*"]
+ALIAS_ASKED = re.compile(rf"{_ALIAS_WORDS}|称之?为什么|称作什么|叫做什么|(?:又|也|亦)(?:被|可以)?(?:称|叫|名)")
 _SPAN_RES = {k: [re.compile(p) for p in v] for k, v in SPAN_PATTERNS.items()}
 _UNIT_OF_SPAN = [
     ("percent", re.compile(r"[%％‰]|\d+\s*/\s*\d+|[一二三四五六七八九]成")),
@@ -151,7 +156,8 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
                 found += [(1, s, e) for s, e in names]
         else:
             found += [(0, s, e) for s, e in names]
-    for rank, pattern in enumerate(_SPAN_RES.get(qtype or "", [])):
+    patterns = _SPAN_RES.get(qtype or "", []) + (_SPAN_RES["alias"] if qtype == "name" and ALIAS_ASKED.search(question) else [])
+    for rank, pattern in enumerate(patterns):
         for m in pattern.finditer(text):
             if m.end() <= m.start():
                 continue
@@ -182,6 +188,9 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
         found = [f for f in found if not _left_figure(text, f[1], f[2])] or found
     if given:  # what the question itself names is not its answer
         found = [f for f in found if re.sub(r"\s+", "", text[f[1]:f[2]]) not in given]
+    alias = re.search(_ALIAS_WORDS, question) if qtype == "name" else None
+    if alias:  # 原名是什么: the name after 原名, not after 也称 in the same sentence
+        found = [f for f in found if re.search(rf"{alias.group()}(?:为|是)?[“「]?\s*$", text[max(0, f[1] - 5):f[1]])] or found
     division = asked_division(question) if qtype == "place" else None
     if division:
         found = [f for f in found if _names_division(text, f[1], f[2], division)]

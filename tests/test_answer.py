@@ -137,3 +137,12 @@ def test_a_common_word_the_tagger_calls_a_place_is_no_name_the_evidence_must_hol
     info = engine.retriever.analyze("哪个城市的古老建筑建了数字档案？")
     assert not any(g.entity for g in info.concepts if g.source in ("城市", "古老"))
     assert any(g.entity for g in engine.retriever.analyze("北京的古老建筑建了数字档案吗？").concepts if g.source == "北京")
+
+
+def test_a_count_of_a_one_character_noun_is_answered(tmp_path):
+    from conftest import lexical_engine
+
+    body = "该省位于河谷平原，总共下辖 14 个县，省会设在北岸。"
+    engine = lexical_engine(tmp_path / "corpus", {"a.txt": {"body": body}})
+    a = engine.ask("该省总共下辖多少个县？")
+    assert a.found and a.key == "14 个"

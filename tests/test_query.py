@@ -37,3 +37,16 @@ def test_form_words_of_list_and_plan_questions_are_not_concepts():
     sources = {c.source for c in analyze("下一步在人才培养方面有哪些具体措施？").concepts}
     assert "人才培养" in sources or {"人才", "培养"} <= sources
     assert not sources & {"下一步", "措施", "具体", "哪些"}
+
+
+@pytest.mark.parametrize(
+    "question, head",
+    [
+        ("这种鲨鱼有多少颗牙齿？", "牙齿"),  # a measure word (颗) is not part of the noun counted
+        ("该馆藏有多少件瓷器？", "瓷器"),
+        ("这些候鸟大约有多少种？", "这些候鸟"),  # 大约 is not part of the noun before the question word
+        ("参赛作品主要分为几类？", "参赛作品"),  # nor is the verb that divides it
+    ],
+)
+def test_the_noun_a_count_is_of(question, head):
+    assert analyze(question).head[0] == head

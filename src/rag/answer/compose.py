@@ -171,8 +171,8 @@ class Composer:
         if info.years and info.intent.kind != YESNO:  # a yes/no question about a year is settled by the year said
             if s.features.get("year_conflict") or not any(y in s.text or y in s.before for y in info.years):
                 return False  # another year's figure, or a figure of no stated year, does not answer for that year
-        heads = info.head if info.lang == "en" else info.head[:2]  # an English noun's translations are alternatives alike
-        if info.intent.qtype == "number" and heads and not any(h in s.text or h in s.before for h in heads if len(h) >= 2):
+        heads = [h for h in (info.head if info.lang == "en" else info.head[:2]) if len(h) >= 2]  # an English noun's translations are alternatives alike
+        if info.intent.qtype == "number" and heads and not any(h in s.text or h in s.before for h in heads):
             return False  # a count of something else: "外资银行的数量" is not answered by 453 家 R&D centres
         if ordinal_conflict(info.text, s.text):
             return False  # what the first batch did does not answer for the second

@@ -211,3 +211,8 @@ def test_hours_reign_years_and_early_years(text, expected):
 )
 def test_another_name_is_read_after_the_word_that_gives_it(question, text, expected):
     assert qspan(question, text, qtype="name") == expected
+
+
+def test_the_noun_asked_about_is_a_whole_word_not_part_of_another():
+    text = "聚焦大飞机制造关键技术，探索揭榜挂帅新型科研组织机制。"
+    assert [text[a:b] for _, a, b in head_spans(text, ("机制",))] == ["探索揭榜挂帅新型科研组织机制"]  # not 大飞机制(造)

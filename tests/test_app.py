@@ -219,3 +219,11 @@ def test_open_page_marks_the_passage_and_refuses_unknown_replies(handlers, engin
     assert 'class="is-open"' in table and "rag-focus" in view and "m-passage" in view
     _, view = handlers.open_page("<img src=x onerror=alert(1)>")
     assert "No such reply" in view and "<img" not in view
+
+
+def test_a_list_inside_one_sentence_is_listed_and_every_item_marked_in_the_quote_and_the_passage(engine):
+    answer = engine.ask("上海引导攻关了哪些关键材料和零部件？")
+    html = render.answer_html(answer, engine.index)
+    assert '<ol class="rag-items">' in html and all(f"<li>{i.text}</li>" in html for i in answer.items)
+    # each item marked twice: in the answer's quote and in the passage it comes from
+    assert all(html.count(f">{i.text}</mark>") >= 2 for i in answer.items)

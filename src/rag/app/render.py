@@ -141,7 +141,7 @@ def _channels(hit: Hit) -> str:
 
 
 def _quote_spans(c: Citation, chunk: Chunk) -> list[tuple[int, int, str]]:
-    """The citation's quote and key span in the coordinates of its passage."""
+    """The citation's quote and key spans in the coordinates of its passage."""
     s, e = c.start - chunk.start, c.end - chunk.start
     if not (0 <= s < e <= len(chunk.text)) or chunk.text[s:e] != c.quote:
         s = chunk.text.find(c.quote)
@@ -149,8 +149,7 @@ def _quote_spans(c: Citation, chunk: Chunk) -> list[tuple[int, int, str]]:
             return []
         e = s + len(c.quote)
     spans = [(s, e, "m-quote")]
-    if c.highlight:
-        spans.append((s + c.highlight[0], s + c.highlight[1], "m-key"))
+    spans += [(s + a, s + b, "m-key") for a, b in c.marked]  # a two-part answer, or a list's items in their sentence
     return spans
 
 

@@ -46,6 +46,9 @@ def test_form_words_of_list_and_plan_questions_are_not_concepts():
         ("该馆藏有多少件瓷器？", "瓷器"),
         ("这些候鸟大约有多少种？", "这些候鸟"),  # 大约 is not part of the noun before the question word
         ("参赛作品主要分为几类？", "参赛作品"),  # nor is the verb that divides it
+        ("该基金共有多少名份额持有人？", "份额持有人"),  # 有 inside 持有人 does not end the noun
+        ("哪些年份有人值守？", "年份"),  # 有人 (someone) does
+        ("哪个城市拥有最多的博物馆？", "城市"),  # and so does a verb of having
     ],
 )
 def test_the_noun_a_count_is_of(question, head):

@@ -25,7 +25,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     margins = [float(m) for m in args.margins.split(",")]
 
-    from rag.answer import compose, structure
+    from rag.answer import structure
     from rag.answer.intent import LIST, PLAN, SUMMARY
     from rag.benchmark import benchmark_index, load_squad, unpunctuated
     from rag.config import Config
@@ -40,9 +40,7 @@ def main(argv=None) -> int:
         if info.intent.kind not in (LIST, PLAN, SUMMARY):
             continue
         hits = engine.passages(info)
-        if hits:
-            info = compose.with_typo_alternatives(info, hits[0].chunk.text)
-        info = c.issuer_as_context(info)
+        info = c.prepare(info, hits)
         scored = c.score_sentences(info, hits)
         eligible = [s for s in scored if c.eligible(s, info)]
         options = structure._options(c, info, scored, eligible)

@@ -165,6 +165,15 @@ def pieces(text: str) -> list[str]:
     return _split_ascii(_segmenter().cut(text))
 
 
+def word_bounds(text: str) -> frozenset[int]:
+    """The offsets where the text's words begin and end (0 and len(text) among them)."""
+    bounds, at = {0}, 0
+    for piece in pieces(text):
+        at += len(piece)
+        bounds.add(at)
+    return frozenset(bounds)
+
+
 def tag(word: str) -> str:
     """The segmenter's part-of-speech tag of one word (nr for 张建国, ns for 松江), "" when it cuts it."""
     tagged = _segmenter().tag(word)

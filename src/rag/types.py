@@ -229,6 +229,12 @@ class Answer:
         return c.quote[s:e]
 
     @property
+    def items_apart(self) -> bool:
+        """Whether items are marked inside a longer quote (a list inside one sentence), so a reader
+        needs them listed on their own above it."""
+        return any(i.text != self.citations[i.citation].quote for i in self.items)
+
+    @property
     def keys(self) -> list[str]:
         """Every marked span, in citation order (a question asking two things has two); for a list
         answer, its items."""

@@ -200,13 +200,18 @@ class Composer:
         return self.model.answerable(best.logit, self._runner(scored, best))
 
     # -- composing ----------------------------------------------------------------------------------
+    def prepare(self, info: QueryInfo, hits: list[Hit]) -> QueryInfo:
+        """The question as answers read it: a one-character slip tolerated where the top passage
+        spells the word, the issuer's name as context."""
+        if hits:
+            info = with_typo_alternatives(info, hits[0].chunk.text)
+        return self.issuer_as_context(info)
+
     def compose(self, info: QueryInfo, hits: list[Hit], channels: tuple[str, ...], notices=(), scoped: bool = False) -> Answer:
         base = dict(question=info.text, sources=tuple(hits), channels=channels, lang=info.lang, notices=tuple(notices), intent=info.intent.to_dict())
         if not info.intent.question:
             return Answer(**base, found=False, answer=NOT_A_QUESTION[info.lang], citations=())
-        if hits:
-            info = with_typo_alternatives(info, hits[0].chunk.text)
-        info = self.issuer_as_context(info)
+        info = self.prepare(info, hits)
         kind = info.intent.kind
         if kind == METADATA:
             found = metadata.answer(self, info, hits, scoped)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rag.answer.cause import REASON_ASKED
 from rag.parse import DOCNO_RE
 from rag.quantities import quantities
-from rag.text import is_cjk, pieces
+from rag.text import is_cjk, word_bounds
 
 FACTOID, LIST, PLAN, YESNO, COMPARE, METADATA, SUMMARY = "factoid", "list", "plan", "yesno", "compare", "metadata", "summary"
 KINDS = (FACTOID, LIST, PLAN, YESNO, COMPARE, METADATA, SUMMARY)
@@ -183,14 +183,8 @@ def field_phrases(text: str) -> list[str]:
 
 
 def _word_starts(text: str) -> frozenset[int] | None:
-    """Where the question's words begin (None without Chinese: English cues match whole words)."""
-    if not any(is_cjk(ch) for ch in text):
-        return None
-    starts, at = set(), 0
-    for piece in pieces(text):
-        starts.add(at)
-        at += len(piece)
-    return frozenset(starts)
+    """Where the question's words begin and end (None without Chinese: English cues match whole words)."""
+    return word_bounds(text) if any(is_cjk(ch) for ch in text) else None
 
 
 def _asks(pattern: re.Pattern, text: str, starts: frozenset[int] | None) -> bool:

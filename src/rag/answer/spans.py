@@ -16,7 +16,7 @@ from rag.answer.patterns import (
 from rag.config import Config
 from rag.parse import CONTACT_NAME
 from rag.quantities import zh_number
-from rag.text import is_cjk, pieces
+from rag.text import is_cjk, pieces, word_bounds
 
 # On CMRC 2018 trial a lower share scores higher on the strict figure only because marks grow longer
 # (0.314 at 0.6, 0.334 when every mark runs on): the mark stays one clause unless it mostly restates.
@@ -116,12 +116,7 @@ def _word_ends_at(text: str, end: int, reach: int = 8) -> bool:
     if end >= len(text) or not is_cjk(text[end - 1]) or not is_cjk(text[end]):
         return True
     start = max(0, end - reach)
-    at = start
-    for word in pieces(text[start:min(len(text), end + reach)]):
-        at += len(word)
-        if at >= end:
-            return at == end
-    return True
+    return end - start in word_bounds(text[start:end + reach])
 
 
 def head_spans(text: str, head: tuple[str, ...], longest: int = 16) -> list[tuple[int, int, int]]:

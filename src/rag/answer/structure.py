@@ -246,11 +246,16 @@ def _choose(passing: list[_Option], join_share: float = JOIN_SHARE) -> list[_Opt
     return chosen
 
 
+def _chunk_holding(index, doc_id: str, offset: int):
+    """The chunk of a reply that holds a document offset, or None."""
+    return next((c for c in index.chunks_of(doc_id) if c.start <= offset < c.end), None)
+
+
 def _quote_sentence(composer, o: _Option, doc, citations: list, items: list, lines: list) -> None:
     """The items of an enumeration inside one sentence, and that sentence quoted once with the items
     marked: 广东 means little without 分布于 before it."""
     s, e = o.sentence
-    chunk = next(c for c in composer.index.chunks_of(o.doc_id) if c.start <= s < c.end)
+    chunk = _chunk_holding(composer.index, o.doc_id, s)
     quote = doc.text[s:e]
     spans = tuple((a - s, b - s) for a, b in o.items)
     citation = composer.cite(chunk, s, e, quote, spans[0], spans[1:])
@@ -270,7 +275,7 @@ def _listed(composer, info, chosen: list[_Option], scored) -> dict:
             _quote_sentence(composer, o, doc, citations, items, lines)
             continue
         for s, e in o.items:
-            chunk = next((c for c in index.chunks_of(o.doc_id) if c.start <= s < c.end), None)
+            chunk = _chunk_holding(index, o.doc_id, s)
             if chunk is None:
                 continue
             quote = doc.text[s:e].strip()

@@ -192,7 +192,7 @@ def answer_html(answer: Answer, index, terms=()) -> str:
         kind = answer.intent.get("kind")
         title = bi("下一步的工作", "Next steps", lang) if kind == "plan" else bi("答复列举的各项", "What the replies list", lang)
         key_html = f'<div class="rag-items-title">{esc(title)} · {len(answer.items)}</div>'
-        if any(i.text != answer.citations[i.citation].quote for i in answer.items):  # items inside one quoted sentence
+        if answer.items_apart:
             key_html += '<ol class="rag-items">' + "".join(f"<li>{esc(i.text)}</li>" for i in answer.items) + "</ol>"
     elif answer.keys:
         key_html = f'<div class="rag-key">{esc("；".join(answer.keys[:3]) if lang == "zh" else "; ".join(answer.keys[:3]))}</div>{source}'

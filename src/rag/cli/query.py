@@ -105,7 +105,7 @@ def print_answer(answer) -> None:
         heading = {"plan": ("下一步的工作", "Next steps"), "list": ("答复列举的各项", "What the replies list")}.get(answer.intent.get("kind"), ("", ""))
         if heading[0]:
             click.echo(click.style(heading[0] if zh else heading[1], bold=True))
-        if any(i.text != answer.citations[i.citation].quote for i in answer.items):  # items inside one quoted sentence
+        if answer.items_apart:
             for n, item in enumerate(answer.items, start=1):
                 click.echo(f"  {n}. {item.text}")
             click.echo()

@@ -22,6 +22,9 @@ from rag.answer.intent import classify, is_question
         ("未来这所学校要开设哪些课程？", "plan", None),
         ("Where did the team rank in the 2019 league table?", "factoid", "rank"),
         ("What will the council do next to reduce flooding?", "plan", None),
+        ("对居民反映的问题，街道后续有什么安排？", "plan", None),  # 后续: what follows
+        ("What follow-up work is planned for the bridge?", "plan", None),
+        ("后续支持的条件有哪些？", "list", None),  # 后续 as a word of the topic, not the future asked
         ("这座桥是否已经建成？", "yesno", None),
         ("Is the museum open on Mondays?", "yesno", None),
         ("北京和上海哪个人口更多？", "compare", "number"),
@@ -45,6 +48,8 @@ def test_a_date_is_about_the_reply_only_when_the_question_speaks_of_the_reply():
     ("Who were the members behind proposal No. 0731?", "addressee"),
     ("Who is behind suggestion No. 0415?", "addressee"),
     ("Name the proposers of proposal 0412.", "addressee"),
+    ("第0731号提案是哪几位政协委员提的？", "addressee"),  # the body between 哪几位 and 委员
+    ("这份建议是哪位人大代表提出的？", "addressee"),
     ("Which people were behind the new fund?", None),  # not a proposal's authors
     ("What is behind the rise in spending?", None),
 ])

@@ -79,6 +79,31 @@ def test_a_reply_named_by_its_addressee_answers_about_the_rest_of_the_question(e
     assert not any("量子" in item.text for item in a.items)  # the reply's other plan is about something else
 
 
+PLANNED = HEAD + """针对提案提出的问题，我委已会同相关部门开展调研，形成了调研报告、政策清单、项目储备库等成果。
+
+下阶段，我们将重点推进以下工作：一是建设量子计算公共平台。二是培育量子软件企业。三是引进量子领域人才。
+
+感谢您对本市科技工作的关心和支持！
+
+上海市科学技术委员会
+
+2030年6月7日
+"""
+
+
+@pytest.mark.parametrize("question", ["针对孙四委员的提案，市科委后续有什么安排？", "对孙四委员的提案，接下来会做哪几件事？"])
+def test_a_question_about_a_named_reply_as_a_whole_gets_its_plan(tmp_path, question):
+    # nothing but the reply's naming (委员, 提案, 针对) and its author: the reply's plans answer,
+    # not the sentence that happens to share those words
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "d.txt").write_text(PLANNED.format(docno="沪科提复〔2030〕11号", no="0404", who="孙四", title="关于发展量子计算产业的建议"), encoding="utf-8")
+    (corpus / "a.txt").write_text(OUTLINED.format(docno="沪科提复〔2030〕3号", no="0101", who="王一", title="关于海洋科研协同的提案"), encoding="utf-8")
+    a = lexical_engine(corpus).ask(question)
+    assert a.found and {c.doc_number for c in a.citations} == {"沪科提复〔2030〕11号"}
+    assert [i.text for i in a.items] == ["一是建设量子计算公共平台。", "二是培育量子软件企业。", "三是引进量子领域人才。"]
+
+
 SENTENCE_ANSWERS = HEAD + """近年来，本市加快建设海洋观测网络，已在临港、奉贤、金山、崇明等地布设观测站，观测数据统一汇交。
 
 海洋观测数据目前主要服务于渔业及航运两个领域，每日向相关单位推送。

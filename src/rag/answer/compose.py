@@ -105,13 +105,13 @@ class Composer:
         """The replies' own author (上海市科学技术委员会, 市科委) is the context of every sentence: a
         question's mention of it weighs as context does, not as content ("When was the Commission
         founded?" is not answered by any dated sentence that names 市科委)."""
-        issuers = self._issuer_forms()
+        issuers = self.issuer_forms()
         if not issuers:
             return info
         concepts = tuple(replace(g, weight=g.weight * ISSUER_WEIGHT) if any(t in issuers for t, _ in g.alternatives) else g for g in info.concepts)
         return replace(info, concepts=concepts)
 
-    def _issuer_forms(self) -> frozenset[str]:
+    def issuer_forms(self) -> frozenset[str]:
         if self._issuers is None:
             from rag.query import synonyms
 

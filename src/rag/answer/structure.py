@@ -68,7 +68,10 @@ class _Option:
 
 
 def _cover(info, text: str) -> tuple[float, bool]:
-    """Weighted coverage of the question's concepts by text, and whether a named entity is missing."""
+    """Weighted coverage of the question's concepts by text, and whether a named entity is missing.
+    A question with no topic of its own (about a named reply as a whole) is covered by all of it."""
+    if not info.concepts:
+        return 1.0, False
     credits = coverage(info.concepts, normalize(text))
     missing = any(g.entity and c == 0.0 for g, c in zip(info.concepts, credits))
     return weighted(info.concepts, credits), missing
@@ -170,9 +173,7 @@ def answer(composer, info, hits, scored) -> dict | None:
         return _listed(composer, info, per_reply, scored) if len(per_reply) == len(named) else None
     if len(named) == 1:
         # "张磊委员那份答复里，揭榜挂帅下一步…": the name picks the reply; the topic is the rest
-        naming = set(composer.index.document(named[0]).addressees)
-        topic = tuple(g for g in info.concepts if not {t for t, _ in g.alternatives} & naming)
-        info = replace(info, concepts=topic) if topic else info
+        info = replace(info, concepts=_topic(composer, info, named[0]))
         scored = [s for s in scored if s.chunk.doc_id == named[0]]
     eligible = [s for s in scored if composer.eligible(s, info)]
     if not eligible:
@@ -181,6 +182,19 @@ def answer(composer, info, hits, scored) -> dict | None:
     if not passing:
         return None
     return _listed(composer, info, _choose(passing, composer.config.list_join_share), scored)
+
+
+# Words that only say which reply is meant: the kind of document and whom it answers
+_NAMING = re.compile(r"(?:委员|代表|提案|建议|议案|答复|回复|针对|对于|那份|这份|\s|member|deput(?:y|ies)|proposal|suggestion|reply|response|motion)+", re.IGNORECASE)
+
+
+def _topic(composer, info, doc_id: str) -> tuple:
+    """What a question that names one reply asks about it: its concepts without the words naming the
+    reply (the addressee, 委员, 提案, 针对), its author (市科委) or single characters. Empty when the
+    question asks about the reply as a whole ("针对张磊委员的提案，后续有什么安排？")."""
+    naming = set(composer.index.document(doc_id).addressees) | composer.issuer_forms()
+    return tuple(g for g in info.concepts
+                 if not {t for t, _ in g.alternatives} & naming and not _NAMING.fullmatch(g.source) and len(g.source) > 1)
 
 
 def _whole_sentence(x, seen: set[int]):

@@ -18,6 +18,8 @@ from rag.answer.intent import classify, is_question
         ("该市采取了哪些措施来减少空气污染？", "list", None),
         ("What measures has the city taken to cut traffic?", "list", None),
         ("Which museums did the mayor visit?", "list", None),  # a plural asks for several things
+        ("Which institution leads the harbour authority?", "factoid", "org"),  # "leads the": a verb, not a plural
+        ("Which universities offer the course?", "list", "org"),
         ("下一步学校打算如何改进课程？", "plan", None),
         ("未来这所学校要开设哪些课程？", "plan", None),
         ("Where did the team rank in the 2019 league table?", "factoid", "rank"),

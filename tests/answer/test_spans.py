@@ -216,3 +216,19 @@ def test_another_name_is_read_after_the_word_that_gives_it(question, text, expec
 def test_the_noun_asked_about_is_a_whole_word_not_part_of_another():
     text = "聚焦大飞机制造关键技术，探索揭榜挂帅新型科研组织机制。"
     assert [text[a:b] for _, a, b in head_spans(text, ("机制",))] == ["探索揭榜挂帅新型科研组织机制"]  # not 大飞机制(造)
+
+
+def _anchors(text, *words):
+    return [(m.start(), 1.0) for w in words for m in __import__("re").finditer(w, text)]
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        (("酒店",), "1200家"),  # the whole, not the part 其中 gives
+        (("外资", "酒店"), "300家"),  # the part, when the question names what sets it apart
+    ],
+)
+def test_a_part_introduced_by_qizhong_answers_only_when_asked_for(words, expected):
+    text = "全市共有1200家星级酒店，其中外资酒店300家，分布在十个区。"
+    assert span("number", text, anchors=_anchors(text, *words), head=("酒店",)) == expected

@@ -308,7 +308,13 @@ def _nearest(found: list[tuple[int, int, int]], anchors: list[tuple[int, float]]
         near = text[max(lo, span[0] - 12):min(hi, span[1] + 12)]
         return next((i for i, h in enumerate(head) if h in near), len(head))
 
-    pref, s, e = min(found, key=lambda f: (beside_head(f[1:]), -clause_weight(f[1:]), f[0], distance(f[1:]), f[1]))
+    def part(span) -> bool:
+        """In a clause that opens with 其中 (of which): a part of the figure before it, which answers
+        unless the question's words favour the part's own clause (其中企业榜单项目229个)."""
+        _, lo, _ = clause(span)
+        return text[lo:span[0]].lstrip().startswith("其中")
+
+    pref, s, e = min(found, key=lambda f: (beside_head(f[1:]), -clause_weight(f[1:]), part(f[1:]), f[0], distance(f[1:]), f[1]))
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():

@@ -105,6 +105,12 @@ def test_the_noun_a_count_asks_about(engine, question, head):
     assert engine.retriever.analyze(question).head[0] == head
 
 
+@pytest.mark.parametrize("question", ["Which district hosts the assessment centre?", "Which district runs the assessment centre?"])
+def test_a_verb_in_s_before_its_object_ends_the_noun_asked_about(engine, question):
+    head = engine.retriever.analyze(question).head
+    assert head and not any("中心" in h for h in head)  # the district asked for, not the centre it hosts
+
+
 def test_a_date_still_to_come_is_not_answered_by_when_work_began(engine):
     assert engine.ask("绿色认证办法预计何时出台？").found is False
     assert engine.ask("By when will the green certification measures be issued?").found is False

@@ -23,6 +23,7 @@ RUNS = {
     "heldout": "rag eval --gold evals/heldout.jsonl --json",
     "final": "rag eval --gold evals/final.jsonl --json",
     "blind": "rag eval --gold evals/blind.jsonl --json",
+    "fresh-lists": "rag eval --gold evals/fresh_lists.jsonl --json",
     "xquad-zh": f"rag eval squad --passages {SHARED}/xquad/xquad.zh.json --json",
     "xquad-en-zh": f"rag eval squad --passages {SHARED}/xquad/xquad.zh.json --questions {SHARED}/xquad/xquad.en.json --json",
     "cmrc2018": f"rag eval squad --passages {SHARED}/cmrc2018/cmrc2018_dev.json --json",

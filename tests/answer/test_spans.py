@@ -232,3 +232,14 @@ def _anchors(text, *words):
 def test_a_part_introduced_by_qizhong_answers_only_when_asked_for(words, expected):
     text = "全市共有1200家星级酒店，其中外资酒店300家，分布在十个区。"
     assert span("number", text, anchors=_anchors(text, *words), head=("酒店",)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("该装置由蛋白质中心负责运行，向全国开放。", None),  # a centre is no university
+        ("该装置由南方理工大学和蛋白质中心共同运行。", "南方理工大学"),
+    ],
+)
+def test_a_body_asked_for_by_a_kind_its_names_end_in_has_that_ending(text, expected):
+    assert span("org", text, head=("大学",)) == expected

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.cause import REASON_ASKED
+from rag.answer.patterns import COUNT
 from rag.parse import DOCNO_RE
 from rag.quantities import quantities
 from rag.text import is_cjk, word_bounds
@@ -75,9 +76,9 @@ _UNIT_QUESTION = [
     ("percent", _re(r"比重|占比|比例|百分之|百分比|percent|percentage|share of|what share|proportion|what fraction")),
     ("money", _re(r"多少(?:亿|万|千)?元|多少钱|金额|资金|经费|预算|投资额|造价|费用|成本|价格|工资|薪酬|薪资|\bcosts?\b|\bprices?\b|\bsalar(?:y|ies)\b|\bwages?\b|how much money|funding|\byuan\b|\brmb\b|\bbudget\b|\bexpenditure\b|how much (?:\w+ ){0,4}(?:spen[dt]|invest|cost|pa(?:y|id)|fund|allocat|grant)")),
     ("serial", _re(r"第几号|编号|几号|号码|(?:proposal|suggestion) number|number of the (?:proposal|suggestion)|serial")),
-    ("count", _re(r"多少[家项个所位名批种条座台套支篇件人次]|(?<!哪)几[家项个所位名批种条座台套支篇件次]|how many")),
+    ("count", _re(rf"多少[{COUNT}]|(?<!哪)几[{COUNT}]|how many")),
 ]
-_COUNTER = re.compile(r"(?:多少|(?<!哪)几)([家项个所位名批种条座台套支篇件人次])")
+_COUNTER = re.compile(rf"(?:多少|(?<!哪)几)([{COUNT}])")  # the measure words a count span is read with (rag.answer.patterns)
 
 # -- the other kinds --
 _METADATA = [

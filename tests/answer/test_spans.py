@@ -243,3 +243,7 @@ def test_a_part_introduced_by_qizhong_answers_only_when_asked_for(words, expecte
 )
 def test_a_body_asked_for_by_a_kind_its_names_end_in_has_that_ending(text, expected):
     assert span("org", text, head=("大学",)) == expected
+
+
+def test_a_university_may_be_named_a_college():
+    assert span("org", "他1970年毕业于北方民族学院，后在该省工作。", head=("大学",)) == "北方民族学院"

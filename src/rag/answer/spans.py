@@ -28,7 +28,9 @@ NAME_ENDINGS = {
 }
 # Kinds of body whose proper names end in the kind (复旦大学, 瑞金医院, 张江实验室): asked for by kind,
 # a name with another ending is another kind of body
-_NAMED_BY_KIND = re.compile(r"大学|学院|医院|银行|实验室|研究院|研究所")
+_NAMED_BY_KIND_GROUPS = {"大学": ("大学", "学院"), "学院": ("大学", "学院"), "医院": ("医院",), "银行": ("银行",),
+                         "实验室": ("实验室",), "研究院": ("研究院", "研究所"), "研究所": ("研究院", "研究所")}  # a 学院 may be a university
+_NAMED_BY_KIND = re.compile("|".join(_NAMED_BY_KIND_GROUPS))
 # A question about growth is answered by a sentence that says something grew, with the figure after it
 GROWTH_ASKED = re.compile(r"(?:增长|增加|提高|提升|上升)了?多少|增幅|增速|增长率|\bhow much\b.*\b(?:grow|grew|grown|increase[sd]?|rise|rose|risen)\b|\bgrowth (?:rate|of)\b", re.IGNORECASE)
 GROWTH_SAID = re.compile(r"增|提高|提升|上升|翻番|翻了|升至|涨")
@@ -159,7 +161,7 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
     if qtype in ("person", "org", "place"):
         kind = "org" if qtype == "person" else qtype
         names = _names_in(text, entities.get(kind, frozenset())) + _ending_names(text, NAME_ENDINGS[kind])
-        endings = tuple(h for h in head if _NAMED_BY_KIND.fullmatch(h)) if qtype == "org" else ()
+        endings = tuple(e for h in head if _NAMED_BY_KIND.fullmatch(h) for e in _NAMED_BY_KIND_GROUPS[h]) if qtype == "org" else ()
         if endings:  # "which university": a university's name ends in 大学, and 蛋白质中心 is none
             names = [(s, e) for s, e in names if text[s:e].endswith(endings)]
             found = [f for f in found if text[f[1]:f[2]].endswith(endings)]

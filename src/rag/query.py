@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 
 from rag.quantities import quantities
-from rag.answer.intent import FORM_WORDS, LIST, METADATA, PLAN, SUMMARY, YESNO, Intent, classify
+from rag.answer.intent import FORM_WORDS, LIST, METADATA, OBJECT_AFTER, PLAN, SUMMARY, YESNO, Intent, classify
 from rag.errors import InputError
 from rag.lexical import TermGroup, plain_query
 from rag.parse import DOCNO_RE, normalize_doc_number
@@ -213,7 +213,7 @@ _ZH_VERBS = "拥有|具有|占有|研发|开发|牵头|主导|运营|发起|开�
 _MEASURE = "个项家种类所位条批名颗户首处座台套支篇件只头匹张辆艘架栋层"  # 多少颗大犬齿: the noun is 大犬齿
 _ZH_HEAD = re.compile(rf"(?:多少[{_MEASURE}]?|(?<!哪)几[{_MEASURE}]|哪些|哪几[个项家种类所位条批]?|哪[两三四五六七八九十][个项家种类所位条批]?|哪[个种类家所位条项批]|什么样?的?|何种)([{CJK}]{{1,12}}?)(?=[的是在和与，,？?。了呢吗等要将会由被给从向对来去把让使为能可已还都也就；;！!\s]|(?<![持所拥])有|{_ZH_VERBS}|$)")
 _ZH_HEAD_BEFORE = re.compile(rf"([{CJK}]{{2,8}}?)(?:(?:主要|一共|总共|共|可以?)?(?:分为|分成|分|有|共有|一共有|累计有|已有|大约有|约有|大约|约)?(?:多少|几)[{_MEASURE}]|的?(?:数量|数目|总数|个数))")
-_EN_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|shall|may)\b)((?:[a-z-]+\s+){0,5}?[a-z-]+?)(?=\s+(?:is|are|was|were|has|have|had|does|do|did|will|would|can|could|should|in|of|for|to|that|on|does|at|from|by|with|takes?|took|makes?|made|gets?|got|works?|plays?|exists?|remains?|participates?|participated|joins?|joined|receives?|received|provides?|provided|uses?|used|employs?)\b|\s+[a-z]+ed\s+(?:by|in|at|for|under|through|with|since)\b|\s+[a-z]{2,}s\s+(?:the|a|an|its|their)\b|\s*[?,]|$)", re.I)
+_EN_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|shall|may)\b)((?:[a-z-]+\s+){0,5}?[a-z-]+?)(?=\s+(?:is|are|was|were|has|have|had|does|do|did|will|would|can|could|should|in|of|for|to|that|on|does|at|from|by|with|takes?|took|makes?|made|gets?|got|works?|plays?|exists?|remains?|participates?|participated|joins?|joined|receives?|received|provides?|provided|uses?|used|employs?)\b|\s+[a-z]+ed\s+(?:by|in|at|for|under|through|with|since)\b|\s+[a-z]{2,}s" + OBJECT_AFTER + r"|\s*[?,]|$)", re.I)
 _GENERIC_HEADS = {"措施", "举措", "工作", "做法", "计划", "打算", "方式", "办法", "内容", "情况", "问题", "东西", "事情", "进展", "成效"}
 # Endings of place and institution nouns: 先导区 answers 什么样的产业区, 良渚实验室 which laboratory
 _NOUN_SUFFIX = set("区城市县镇村室所院校馆站园库厂会局委办部处")

@@ -1,5 +1,7 @@
 """Key spans, on sentences from CMRC 2018 and XQuAD and sentences written for these tests."""
 
+import re
+
 import pytest
 
 from rag.answer.spans import best_clause, head_spans, key_span
@@ -219,7 +221,7 @@ def test_the_noun_asked_about_is_a_whole_word_not_part_of_another():
 
 
 def _anchors(text, *words):
-    return [(m.start(), 1.0) for w in words for m in __import__("re").finditer(w, text)]
+    return [(m.start(), 1.0) for w in words for m in re.finditer(w, text)]
 
 
 @pytest.mark.parametrize(

@@ -132,9 +132,10 @@ _LIST = _re(
     r"(?<!哪)(?:哪些|哪几|哪[两三四五六七八九十]|分别)(?!答复|回复|文件|年|天|月)|包括(?:哪些|什么)|有哪几|"
     r"what (?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts|things|work|progress|achievements|mechanisms|support|approaches|practices|recommendations|suggestions|ways)|(?:what|which) (?:two|three|four|five|six|several|main|key|major) |which (?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts)|what (?:has|have|did) .{0,60}\b(?:done|taken|achieved|carried out|implemented)|\blist\b|in what ways|what (?:are|were) the (?:main |key |major )?(?:measures|steps|actions|initiatives|policies|tasks|priorities|areas|fields|efforts|points|elements)|how (?:is|are|does|do|did|will|has|have|can) .{0,60}\b(?:support|promot|strengthen|improv|encourag|build|develop|advanc|foster|boost|deepen|expand|respond|address|tackl|handl|implement)"
 )
-# "Which companies / what documents …": a plural noun after which/what asks for several things; a word
-# in -s followed by its object is a verb ("which institution leads the centre")
-_PLURAL_WH = re.compile(r"\b(?:which|what)\s+(?:(?:are|were)\s+the\s+)?(?:(?!(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could)\b)[a-z-]+\s+){0,5}?([a-z-]{3,}s)\b(?!\s+(?:the|a|an|its|their|his|her)\b)", re.I)
+# What follows an English verb in -s and not a plural noun: its object ("which institution leads the centre")
+OBJECT_AFTER = r"\s+(?:the|a|an|its|their|his|her)\b"
+# "Which companies / what documents …": a plural noun after which/what asks for several things
+_PLURAL_WH = re.compile(rf"\b(?:which|what)\s+(?:(?:are|were)\s+the\s+)?(?:(?!(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could)\b)[a-z-]+\s+){{0,5}}?([a-z-]{{3,}}s)\b(?!{OBJECT_AFTER})", re.I)
 _NOT_PLURAL = {"is", "was", "has", "does", "this", "its", "thus", "status", "campus", "focus", "process", "access", "business", "progress", "address", "across", "plus", "bonus", "basis", "analysis", "us", "yes", "news", "less", "unless", "series", "species", "means", "whereas", "always", "perhaps"}
 _PAST = _re(r"已经|已(?:有|在|经)|取得|采取了|做了|开展了|(?:already|so far|to date)|has been (?:done|taken)|have been (?:done|taken)|\bwhat (?:has|have|did) (?:\w+ ){0,5}(?:done|taken|achieved|made)")
 _YESNO = _re(r"是否|有没有|是不是|能否|可否|会不会|有无|(?:吗|(?<![什怎那这多])么|了没有)\s*(?:[？?]|$)|^(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|shall)\b")

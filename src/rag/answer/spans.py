@@ -28,8 +28,8 @@ NAME_ENDINGS = {
 }
 # Kinds of body whose proper names end in the kind (复旦大学, 瑞金医院, 张江实验室): asked for by kind,
 # a name with another ending is another kind of body
-_NAMED_BY_KIND_GROUPS = {"大学": ("大学", "学院"), "学院": ("大学", "学院"), "医院": ("医院",), "银行": ("银行",),
-                         "实验室": ("实验室",), "研究院": ("研究院", "研究所"), "研究所": ("研究院", "研究所")}  # a 学院 may be a university
+_KINDS = (("大学", "学院"), ("医院",), ("银行",), ("实验室",), ("研究院", "研究所"))  # a 学院 may be a university
+_NAMED_BY_KIND_GROUPS = {kind: group for group in _KINDS for kind in group}
 _NAMED_BY_KIND = re.compile("|".join(_NAMED_BY_KIND_GROUPS))
 # A question about growth is answered by a sentence that says something grew, with the figure after it
 GROWTH_ASKED = re.compile(r"(?:增长|增加|提高|提升|上升)了?多少|增幅|增速|增长率|\bhow much\b.*\b(?:grow|grew|grown|increase[sd]?|rise|rose|risen)\b|\bgrowth (?:rate|of)\b", re.IGNORECASE)

@@ -11,6 +11,21 @@ def test_years_and_doc_numbers_are_constraints_not_terms():
     assert all("50" != g.source for g in info.groups)
 
 
+@pytest.mark.parametrize(
+    "question, years",
+    [
+        ("该乐队在 1990 年之前发行过几张专辑？", ()),  # a bound: the answer is another year
+        ("这座桥 2005年以后维修过几次？", ()),
+        ("Which album did the band release before 1990?", ()),
+        ("2019年前三季度的出口额是多少？", ("2019",)),  # 前三季度: the first three quarters of that year
+        ("2020年以来新建了多少座桥？", ("2020",)),  # since 2020: that year on
+        ("这座桥是不是2005年以后才建成的？", ("2005",)),  # yes or no is settled by the year said
+    ],
+)
+def test_a_year_that_bounds_the_question_is_no_constraint(question, years):
+    assert analyze(question).years == years
+
+
 def test_which_words_are_not_concepts():
     sources = [c.source for c in analyze("哪两家制造业创新中心已经升级为国家级？").concepts]
     assert "两家" not in sources and "制造业" in sources
@@ -49,6 +64,8 @@ def test_form_words_of_list_and_plan_questions_are_not_concepts():
         ("该基金共有多少名份额持有人？", "份额持有人"),  # 有 inside 持有人 does not end the noun
         ("哪些年份有人值守？", "年份"),  # 有人 (someone) does
         ("哪个城市拥有最多的博物馆？", "城市"),  # and so does a verb of having
+        ("这名投手本赛季投出了多少次三振？", "三振"),  # 次 counts, as the answers' figures do (12 次)
+        ("这届运动会共举办了多少场决赛？", "决赛"),
     ],
 )
 def test_the_noun_a_count_is_of(question, head):

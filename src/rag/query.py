@@ -10,6 +10,7 @@ from functools import lru_cache
 from importlib import resources
 
 from rag.quantities import quantities
+from rag.answer.patterns import COUNT
 from rag.answer.intent import FORM_WORDS, LIST, METADATA, OBJECT_AFTER, PLAN, SUMMARY, YESNO, Intent, classify
 from rag.errors import InputError
 from rag.lexical import TermGroup, plain_query
@@ -18,7 +19,9 @@ from rag.text import CJK, detect_lang, normalize, to_simplified, words
 
 MAX_QUERY_CHARS = 2000
 
-_YEAR_RE = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
+_ANY_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
+# a year the question names; not one that bounds it ("2000 年之前", "before 1990": the answer is another year)
+_YEAR_RE = re.compile(r"(?<!\d)(?<!before )(?<!after )(?<!prior to )(19\d{2}|20\d{2})(?!\d)(?!\s*年?\s*(?:之前|以前|之后|以后|前|后)(?![\d一二三四五六七八九十两几半]))", re.IGNORECASE)
 # "哪几个", "哪两家", "哪些", and the unit asked for ("多少亿元"): the question's form, not content
 _WHICH = re.compile(r"哪[一两二三四五六七八九十几]?[个家项所位名种类批条些份次年天]?|(?<=多少)(?:亿元|万元|亿|万|元|平方米|公里|吨)")
 _ANSWER_KIND = re.compile(r"(?:year|month|day|date|time|number|amount|name|count|total|figure)s?|one|two|three|four|five|six|seven|eight|nine|ten|several", re.I)
@@ -179,7 +182,8 @@ def analyze(text: str, translator=None, lexicon=None, names: frozenset[str] = fr
     # a lone Chinese character in a question is mostly a function or colloquial word (搞, 拿, 市)
     concepts = [replace(g, weight=g.weight * (SINGLE_CHAR_WEIGHT if len(g.source) == 1 else 1.0)) for g in concepts]
     norm = normalize(body)
-    years = tuple(dict.fromkeys(_YEAR_RE.findall(norm)))
+    # a yes/no question about a bound is settled by the year said ("是不是2020年以后才组建的？")
+    years = tuple(dict.fromkeys((_ANY_YEAR if intent.kind == YESNO else _YEAR_RE).findall(norm)))
     chinese = " ".join(re.findall(rf"[{CJK}0-9a-zA-Z.%]+", zh_part)) if lang == "zh" else " ".join(re.findall(rf"[{CJK}]+", zh_part))
     # only the question's own Chinese: a translation's alternatives are too loose for pairs of characters
     bigram_groups = [TermGroup(((chinese, 1.0),), 1.0, chinese)] if chinese.strip() else []
@@ -210,7 +214,9 @@ def _only_form(source: str) -> bool:
 # The noun after a question word: 哪两家外地实验室, 什么样的产业区, which new town, what recommendations
 # a verb after the noun ends it: 哪几个方面开展了 → 方面
 _ZH_VERBS = "拥有|具有|占有|研发|开发|牵头|主导|运营|发起|开展|创建|建设|成立|落户|设立|组建|发布|实施|推进|提出|采用|使用|聚焦|合作|承担|负责|位于|参与|签约|支持|打造|举办|推出|获得|排名|位列|存在|取得|采取|进行|开始|启动|完成|达到|占|做|搞|用|拿"
-_MEASURE = "个项家种类所位条批名颗户首处座台套支篇件只头匹张辆艘架栋层"  # 多少颗大犬齿: the noun is 大犬齿
+# measure words before the noun asked about (多少颗大犬齿: the noun is 大犬齿; 多少次擒杀: 擒杀): those of
+# the counts answers give, and more
+_MEASURE = "".join(dict.fromkeys(COUNT + "类颗户首处只头匹张辆艘架栋层"))
 _ZH_HEAD = re.compile(rf"(?:多少[{_MEASURE}]?|(?<!哪)几[{_MEASURE}]|哪些|哪几[个项家种类所位条批]?|哪[两三四五六七八九十][个项家种类所位条批]?|哪[个种类家所位条项批]|什么样?的?|何种)([{CJK}]{{1,12}}?)(?=[的是在和与，,？?。了呢吗等要将会由被给从向对来去把让使为能可已还都也就；;！!\s]|(?<![持所拥])有|{_ZH_VERBS}|$)")
 _ZH_HEAD_BEFORE = re.compile(rf"([{CJK}]{{2,8}}?)(?:(?:主要|一共|总共|共|可以?)?(?:分为|分成|分|有|共有|一共有|累计有|已有|大约有|约有|大约|约)?(?:多少|几)[{_MEASURE}]|的?(?:数量|数目|总数|个数))")
 _EN_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|shall|may)\b)((?:[a-z-]+\s+){0,5}?[a-z-]+?)(?=\s+(?:is|are|was|were|has|have|had|does|do|did|will|would|can|could|should|in|of|for|to|that|on|does|at|from|by|with|takes?|took|makes?|made|gets?|got|works?|plays?|exists?|remains?|participates?|participated|joins?|joined|receives?|received|provides?|provided|uses?|used|employs?)\b|\s+[a-z]+ed\s+(?:by|in|at|for|under|through|with|since)\b|\s+[a-z]{2,}s" + OBJECT_AFTER + r"|\s*[?,]|$)", re.I)

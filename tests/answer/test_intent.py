@@ -12,6 +12,7 @@ from rag.answer.intent import classify, is_question
         ("波兰人队赢得过多少次奖杯？", "factoid", "number"),  # XQuAD
         ("人们什么时候又开始对特斯拉感兴趣了？", "factoid", "date"),  # XQuAD
         ("教师资格证的最长期限是多久？", "factoid", "duration"),  # XQuAD
+        ("比赛结束时还剩多少时间？", "factoid", "duration"),
         ("谁是当时世界第二大石油生产国?", "factoid", "person"),  # XQuAD
         ("How long did the drought last?", "factoid", "duration"),
         ("In which month and year did the bridge open?", "factoid", "date"),

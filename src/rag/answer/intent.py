@@ -60,7 +60,7 @@ _PHONE_ASKED = (r"电话(?:号码|号)?(?:是|为)?(?:多少|几号|什么)|(?:�
 _TYPES = [
     ("phone", _re(_PHONE_ASKED)),
     ("rank", _re(r"排名|名次|排第|位列|第几位|第几名|\brank(?:ed|ing)?\b|\bplace[sd]? (?:in|on)\b|what position")),
-    ("duration", _re(r"多久|多长时间|多长的时间|多少年(?!前)|(?<!哪)几年(?!前)|how long|for how many years|how many years")),
+    ("duration", _re(r"多久|多长时间|多长的时间|多少(?:的)?时间|多少年(?!前)|(?<!哪)几年(?!前)|how long|for how many years|how many years")),
     ("date", _re(r"哪一年|哪几年|哪年|何年|何时|什么时候|哪一天|哪天|日期|几月|哪个月|什么时间|\bwhen\b(?!\s+(?-i:[a-z]+ing|asked|faced|given|compared)\b)|what year|which year|what date|what day|what month|which month|month and year|since when|\bdated\b|\bdate of\b")),
     ("name", _re(r"叫什么|什么名字|名称是什么|名字是什么|称为什么|称之为什么|全称|(?:又|也|亦)(?:被|可以)?(?:称|叫|名)|别称|别名|俗称|俗名|简称|旧称|旧名|前称|原名|本名|what is the name|what's the name|what is it called|what was it called|called what|\bfull name\b|\btitle of\b")),
     ("number", _re(r"多少|(?<!哪)几[个家项所位次批种名条座类倍号]|第几号|编号|号码|数量|比重|比例|占比|百分之|金额|规模|总额|总量|多大|多高|多长|多久|造价|工资|薪酬|\b(?:what|how) (?:is|was|are|were) the (?:cost|price|salary|salaries|wages?|budget)\b|how many|how much|what share|what percentage|what proportion|what fraction|number of|what percent|what amount|how large|how big|what number|\bcount of\b|\btotal\b|\bbudget\b|\bamount\b|预算")),

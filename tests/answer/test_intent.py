@@ -84,6 +84,9 @@ def test_two_part_questions_keep_both_parts_and_the_first_unit():
     assert [p[0] for p in intent.parts] == ["number", "number"] and intent.unit == "count"
     intent = classify("Whom should I contact, and on what phone number?")
     assert intent.fields[:1] == ("contact",) and "phone" in intent.fields
+    intent = classify("这份批复有事找谁？电话多少？")  # asked the way one asks at a counter
+    assert intent.kind == "metadata" and intent.fields[:1] == ("contact",) and "phone" in intent.fields
+    assert classify("Who should I call about this letter?").fields[:1] == ("contact",)
 
 
 def test_stated_counts_and_past_work():

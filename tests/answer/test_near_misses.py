@@ -119,3 +119,23 @@ def test_a_date_still_to_come_is_not_answered_by_when_work_began(engine):
 
 def test_which_body_wants_a_name_not_the_clause_about_what_was_done(engine):
     assert engine.ask("“天工”模型是哪家单位研发的？").found is False
+
+
+@pytest.mark.parametrize(
+    "question, named",
+    [
+        ("第0731号提案是哪位委员提的？", "第0731号提案"),  # a.txt answers proposal 0101, b.txt suggestion 0303
+        ("沪科建复〔2024〕99号的联系人是谁？", "沪科建复〔2024〕99号"),
+        ("Who submitted proposal 0731?", "proposal 0731"),
+        ("What does the reply to suggestion No. 0404 say about green technology?", "suggestion No. 0404"),
+    ],
+)
+def test_a_reply_the_index_does_not_hold_is_not_answered_from_another(engine, question, named):
+    answer = engine.ask(question)
+    assert answer.found is False and named in answer.answer
+
+
+@pytest.mark.parametrize("question, key", [("第0303号建议是谁提的？", "王小明"), ("Who made suggestion 0303?", "王小明"),
+                                           ("沪科建复〔2024〕3号的提案人是谁？", "王小明")])
+def test_a_reply_named_by_a_number_it_holds_is_answered(engine, question, key):
+    assert key in engine.ask(question).key

@@ -249,3 +249,15 @@ def test_a_body_asked_for_by_a_kind_its_names_end_in_has_that_ending(text, expec
 
 def test_a_university_may_be_named_a_college():
     assert span("org", "他1970年毕业于北方民族学院，后在该省工作。", head=("大学",)) == "北方民族学院"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("会议传达了王明院士关于基础研究的讲话。", "王明院士"),  # a title after the name is part of how the text names him
+        ("本项工作由王明负责。", "王明"),
+        ("王明委员：您提出的提案收悉。", "王明委员"),
+    ],
+)
+def test_a_person_is_named_with_the_title_that_follows(text, expected):
+    assert span("person", text, entities={"person": frozenset({"王明"})}) == expected

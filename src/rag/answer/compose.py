@@ -34,6 +34,10 @@ REFUSAL = {
     "zh": "这些答复中没有找到能回答这个问题的内容。以下是最接近的段落，供核查。",
     "en": "The replies do not answer this question. The nearest passages are listed below for checking.",
 }
+NO_SUCH_REPLY = {
+    "zh": "索引中没有与“{}”对应的答复，无法据此回答。以下是最接近的段落，供核查。",
+    "en": "No indexed reply matches “{}”, so this cannot be answered from the replies. The nearest passages are listed below for checking.",
+}
 NOT_A_QUESTION = {
     "zh": "这看起来不是一个问题。请用问题的形式提问，例如“上海累计成立了多少家外资研发中心？”；以下是与这些词最接近的段落。",
     "en": "This does not read as a question. Ask one, e.g. “How many foreign R&D centres are there?”; the passages nearest these words are listed below.",
@@ -211,6 +215,9 @@ class Composer:
         base = dict(question=info.text, sources=tuple(hits), channels=channels, lang=info.lang, notices=tuple(notices), intent=info.intent.to_dict())
         if not info.intent.question:
             return Answer(**base, found=False, answer=NOT_A_QUESTION[info.lang], citations=())
+        missing = metadata.unknown_replies(self.index, info)
+        if missing:
+            return Answer(**base, found=False, answer=NO_SUCH_REPLY[info.lang].format("、".join(missing) if info.lang == "zh" else ", ".join(missing)), citations=())
         info = self.prepare(info, hits)
         kind = info.intent.kind
         if kind == METADATA:

@@ -84,7 +84,7 @@ _COUNTER = re.compile(rf"(?:多少|(?<!哪)几)([{COUNT}])")  # the measure word
 _METADATA = [
     ("doc_number", _re(r"哪一?[份篇](?=[^？?]*(?:答复|回复|文件))|(?<=答复|回复|文件)[^？?]{0,8}哪一?[份篇]|文号|发文字号|发文编号|哪[一]?[份篇个件]答复|哪[一]?[份篇个件]文件|哪[份篇件]回复|which (?:reply|replies|response|document|letter)|document number|reference number|number of (?:the|this|that) (?:reply|response|document)")),
     ("proposal_number", _re(r"第几号(?:提案|建议)|(?:提案|建议)(?:是|为)?第几号|number of the (?:\w+'s )?(?:proposal|suggestion)|(?:提案|建议)(?:的)?(?:编号|号码|号)|(?:proposal|suggestion) number|number of (?:the|his|her|their) (?:proposal|suggestion)|what number (?:was|is) (?:the|his|her|their) (?:proposal|suggestion)")),
-    ("contact", _re(r"联系人|contact person|who (?:should|can|do) (?:i|we|one) contact|whom (?:should|can|do) (?:i|we|one) contact|who is the contact|whom to contact|who to contact")),
+    ("contact", _re(r"联系人|(?:有事|有问题|办事)(?:该|应该|可以)?找谁|(?:该|应该|可以)?联系谁|找谁(?:联系|咨询|对接|办理)|contact person|who (?:should|can|do) (?:i|we|one) (?:call|ring|phone)|who (?:should|can|do) (?:i|we|one) contact|whom (?:should|can|do) (?:i|we|one) contact|who is the contact|whom to contact|who to contact")),
     ("phone", _re(_PHONE_ASKED)),
     ("postcode", _re(r"邮编|邮政编码|post ?code|postal code|\bzip\b")),
     ("address", _re(r"联系地址|通讯地址|地址|\baddress\b")),

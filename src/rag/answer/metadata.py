@@ -97,6 +97,21 @@ def named_replies(index, info) -> list[str]:
     return sorted(by_person, key=order.get) + sorted(by_number - by_person, key=order.get)
 
 
+# a proposal or suggestion named by its number: 第0731号提案, 第49号代表建议, proposal 0731
+_PROPOSAL_NUMBER = re.compile(r"第\s*(\d{1,4})\s*号\s*(?:代表)?(?:提案|建议)|\b(?:proposal|suggestion)\s*(?:no\.?\s*|number\s*|#\s*)?(\d{3,4})\b", re.IGNORECASE)
+
+
+def unknown_replies(index, info) -> list[str]:
+    """What the question names that no indexed reply is: a 文号, or the number of a proposal or
+    suggestion none of the replies answers. Another reply's text is no answer about it."""
+    missing = [d for d in info.doc_numbers if d not in index.doc_ids]
+    numbered = index.reply_keys[1]
+    for m in _PROPOSAL_NUMBER.finditer(info.simplified or info.text):
+        if (m.group(1) or m.group(2)).lstrip("0") not in numbered:
+            missing.append(m.group(0).strip())
+    return missing
+
+
 def target_document(composer, info, hits, scoped: bool) -> tuple[str | None, object | None]:
     """The reply a metadata question is about, and (when found by topic) the sentence that shows it."""
     index = composer.index

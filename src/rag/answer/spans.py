@@ -84,6 +84,15 @@ def _names_in(text: str, names: frozenset[str], longest: int = 10) -> list[tuple
     return spans
 
 
+# a title written after a name is part of how the text names the person (习近平总书记, 王明院士)
+_TITLE_AFTER = re.compile(r"总书记|副?主席|副?总理|副?书记|副?市长|副?部长|副?主任|副?局长|院士|教授|同志|委员|代表")
+
+
+def _with_title(text: str, end: int) -> int:
+    m = _TITLE_AFTER.match(text, end)
+    return m.end() if m else end
+
+
 LOCAL_BEFORE = 100  # added to the distance of a span that stands before the question's words
 _TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")  # 卡万·肖特
 
@@ -170,7 +179,7 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
             people += [(m.start(1), m.end(1)) for m in re.finditer(r"([\u4e00-\u9fff、]{2,12})(?:委员|代表)(?=[：:，,])", text)]
             people += [(m.start(), m.end()) for m in _TRANSLITERATED.finditer(text)]
             people += _names_in(text, entities.get("person", frozenset()))
-            found += [(0, s, e) for s, e in people]
+            found += [(0, s, _with_title(text, e)) for s, e in people]
             if not person_role:  # 谁 may be a body (市科委); "who heads it" may not
                 found += [(1, s, e) for s, e in names]
         else:

@@ -48,6 +48,11 @@ def test_traditional_characters_are_analysed_as_simplified():
     assert {"外资", "研发"} <= {c.source for c in info.concepts}
 
 
+def test_asking_how_a_suggestion_will_be_carried_out_names_no_topic():
+    sources = {c.source for c in analyze("针对王明代表的建议，街道准备怎么落实？").concepts}
+    assert "落实" not in sources and "王明" in sources  # carrying it out is the form; the suggestion is named
+
+
 def test_form_words_of_list_and_plan_questions_are_not_concepts():
     sources = {c.source for c in analyze("下一步在人才培养方面有哪些具体措施？").concepts}
     assert "人才培养" in sources or {"人才", "培养"} <= sources

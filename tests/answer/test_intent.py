@@ -27,6 +27,7 @@ from rag.answer.intent import classify, is_question
         ("What will the council do next to reduce flooding?", "plan", None),
         ("对居民反映的问题，街道后续有什么安排？", "plan", None),  # 后续: what follows
         ("What follow-up work is planned for the bridge?", "plan", None),
+        ("What did the council promise to do about the flooding?", "plan", None),
         ("后续支持的条件有哪些？", "list", None),  # 后续 as a word of the topic, not the future asked
         ("这座桥是否已经建成？", "yesno", None),
         ("Is the museum open on Mondays?", "yesno", None),
@@ -87,6 +88,9 @@ def test_two_part_questions_keep_both_parts_and_the_first_unit():
     intent = classify("这份批复有事找谁？电话多少？")  # asked the way one asks at a counter
     assert intent.kind == "metadata" and intent.fields[:1] == ("contact",) and "phone" in intent.fields
     assert classify("Who should I call about this letter?").fields[:1] == ("contact",)
+    assert classify("What is the number of Wang Ming's proposal?").field == "proposal_number"
+    assert classify("What is the number of the reply to Wang Ming's proposal?").fields == ("doc_number",)
+    assert classify("Who signed off the reply on river cleaning?").field == "issuer"
 
 
 def test_stated_counts_and_past_work():

@@ -59,6 +59,20 @@ def test_the_run_of_the_kind_asked_about_wins():
     assert [sentence[a:b] for a, b in units] == ["散打", "咏春", "气功", "太极"]
 
 
+@pytest.mark.parametrize(
+    "sentence, sure",
+    [
+        ("该市建有甲城实验室、乙城实验室和丙城实验室。", 2),  # names ending in the noun asked about
+        ("强化国家实验室、重大科技基础设施、高水平研发机构等平台的集聚效应。", 1),  # the noun itself among kinds of platform
+    ],
+)
+def test_names_of_the_kind_asked_end_in_its_noun_and_are_not_the_noun(sentence, sure):
+    from rag.answer.inline import kind_asked
+
+    form, units = inline_units(sentence, head=("国家实验室", "室"))
+    assert kind_asked(sentence, units, ("国家实验室", "室")) == sure
+
+
 def test_no_item_cuts_through_a_parenthesis():
     cut = "他擅长多个中长跑项目：（尤其是 800 米，1500 米，5000 米）并多次夺冠，后来转任教练。"
     form, units = inline_units(cut)

@@ -46,7 +46,9 @@ def kind_asked(sentence: str, units, head) -> int:
         return 0
     after = re.split(r"[，,。；;：:]", sentence[units[-1][1]:units[-1][1] + 20])[0]  # …抛光液等高端集成电路装备材料的关键技术
     names = [_PAREN.sub("", sentence[s:e]).strip() for s, e in units]  # 合肥实验室（量子） is a 实验室
-    if any(h in after for h in head) or any((n.endswith(h) or f"{h}的" in n) and n != h and len(n) <= MAX_NAME for h in head for n in names):
+    # a name ending in the noun, not the noun itself under a shorter head (国家实验室 is no name of a 室:
+    # 国家实验室、重大科技基础设施、高水平研发机构 lists kinds of platform, not laboratories)
+    if any(h in after for h in head) or any((n.endswith(h) or f"{h}的" in n) and n not in head and len(n) <= MAX_NAME for h in head for n in names):
         return 2
     if sentence[units[0][0]:units[0][0] + 1] == "《" and any(_DOCUMENT_HEADS.search(h) for h in head):
         return 2

@@ -83,13 +83,13 @@ _COUNTER = re.compile(rf"(?:多少|(?<!哪)几)([{COUNT}])")  # the measure word
 # -- the other kinds --
 _METADATA = [
     ("doc_number", _re(r"哪一?[份篇](?=[^？?]*(?:答复|回复|文件))|(?<=答复|回复|文件)[^？?]{0,8}哪一?[份篇]|文号|发文字号|发文编号|哪[一]?[份篇个件]答复|哪[一]?[份篇个件]文件|哪[份篇件]回复|which (?:reply|replies|response|document|letter)|document number|reference number|number of (?:the|this|that) (?:reply|response|document)")),
-    ("proposal_number", _re(r"第几号(?:提案|建议)|(?:提案|建议)(?:是|为)?第几号|number of the (?:\w+'s )?(?:proposal|suggestion)|(?:提案|建议)(?:的)?(?:编号|号码|号)|(?:proposal|suggestion) number|number of (?:the|his|her|their) (?:proposal|suggestion)|what number (?:was|is) (?:the|his|her|their) (?:proposal|suggestion)")),
+    ("proposal_number", _re(r"第几号(?:提案|建议)|(?:提案|建议)(?:是|为)?第几号|number of (?:the )?(?:(?!(?:reply|response|document|letter|answer)\b)[\w-]+ ){0,3}?(?:[\w-]+'s )?(?:proposal|suggestion)\b|(?:提案|建议)(?:的)?(?:编号|号码|号)|(?:proposal|suggestion) number|number of (?:the|his|her|their) (?:proposal|suggestion)|what number (?:was|is) (?:the|his|her|their) (?:proposal|suggestion)")),
     ("contact", _re(r"联系人|(?:有事|有问题|办事)(?:该|应该|可以)?找谁|(?:该|应该|可以)?联系谁|找谁(?:联系|咨询|对接|办理)|contact person|who (?:should|can|do) (?:i|we|one) (?:call|ring|phone)|who (?:should|can|do) (?:i|we|one) contact|whom (?:should|can|do) (?:i|we|one) contact|who is the contact|whom to contact|who to contact")),
     ("phone", _re(_PHONE_ASKED)),
     ("postcode", _re(r"邮编|邮政编码|post ?code|postal code|\bzip\b")),
     ("address", _re(r"联系地址|通讯地址|地址|\baddress\b")),
     ("result", _re(r"办理结果|办理情况(?:是|为)|采纳情况|(?:outcome|result) of (?:the )?(?:handling|processing)|handling (?:result|outcome)|how was (?:the|it|this) (?:proposal|suggestion) (?:handled|resolved|adopted)")),
-    ("issuer", _re(r"发文单位|发文机关|谁发的|(?:由谁|谁)(?:发出|印发|答复)|哪个(?:单位|部门|机关)(?:发|答复|回复)的|who issued|issuing (?:body|authority|office)|who (?:wrote|sent|signed) (?:the|this|that) (?:reply|response|letter)")),
+    ("issuer", _re(r"发文单位|发文机关|谁发的|(?:由谁|谁)(?:发出|印发|答复)|哪个(?:单位|部门|机关)(?:发|答复|回复)的|who issued|issuing (?:body|authority|office)|who (?:wrote|sent|signed(?: off)?) (?:the|this|that) (?:reply|response|letter)")),
     ("session", _re(r"哪次会议|哪一次会议|哪届|which session|what session|which meeting")),
     ("addressee", _re(r"答复(?:给|的是|对象)|(?:答复|回复)谁|给谁|致谁|谁提(?:出)?的|由谁提|哪(?:一|几)?位(?:政协|人大|市)?(?:委员|代表)|哪些(?:政协|人大|市)?(?:委员|代表)|提案人|建议人|提出人|\baddressed to\b|\baddressee\b|to whom|who (?:made|submitted|proposed|raised|put forward|wrote|filed|tabled) (?:the|this|that|a)? ?(?:proposal|suggestion)|which (?:member|deputy|deputies|members|delegate)|\bwho (?:is|was|are|were) behind\b|\b(?:members?|deput(?:y|ies)|delegates?|people|persons?) (?:who (?:were|was|are|is) )?behind\b|\bproposers?\b|\bsponsors? of (?:the|this|that)? ?(?:proposal|suggestion)")),
     ("title", _re(r"(?:提案|建议)(?:的)?(?:题目|标题|名称|全称)|title of (?:the|his|her|their|[\w ]{1,30}'s) (?:proposal|suggestion)")),
@@ -125,7 +125,7 @@ WHEN_FUTURE = _re(r"\bby when\b|\bwhen will\b|\bwhen (?:is|are) (?:\w+ ){1,8}(?:
 SINGLE_THING = ("number", "date", "duration", "person", "rank", "phone", "name", "org", "place")  # what one fact answers
 _PLAN = _re(
     r"下一步|下阶段|下一阶段|今后|后续(?:有什么|有何|有哪些|会|将|要|如何|怎么|怎样|工作|安排|打算|计划|举措)|未来[^，,。？?]{0,12}?(?:将|会|要|打算|计划|如何)|接下来|打算|计划(?:如何|怎么|怎样|做|采取|推进)|有何计划|什么计划|哪些计划|(?<![已])将(?:如何|怎样|怎么|采取|会|重点|推进|做)|将要|准备(?:如何|怎么|做)|拟(?:如何|怎样|采取)|"
-    r"next steps?|next stage|next phase|going forward|follow-?up (?:work|steps?|actions?|measures?|plans?)|from now on|in (?:the )?(?:future|coming years?)|\bplan(?:s|ned|ning)? (?:to|for|on)\b|what (?:are|is) (?:the |its |their |his |her )?(?:\w+ ){0,3}plans?\b|\bintends?\b|\bintentions?\b|going to|\bwill\b(?=(?:\s+\w+){0,4}\s+(?:do|take|pursue|continue|focus|promote|strengthen|support|implement|carry|deepen|push|improve|build|develop|advance|work|plan|adopt|introduce|launch|set|help|raise|expand)(?:e?d|s|ing)?\b)|\bwill\b[^?]*\bnext\b|\bupcoming\b|what (?:else )?(?:is|are) .{0,40} (?:planning|planned)"
+    r"next steps?|next stage|next phase|going forward|\bpromi[sz](?:e|es|ed|ing) to\b|follow-?up (?:work|steps?|actions?|measures?|plans?)|from now on|in (?:the )?(?:future|coming years?)|\bplan(?:s|ned|ning)? (?:to|for|on)\b|what (?:are|is) (?:the |its |their |his |her )?(?:\w+ ){0,3}plans?\b|\bintends?\b|\bintentions?\b|going to|\bwill\b(?=(?:\s+\w+){0,4}\s+(?:do|take|pursue|continue|focus|promote|strengthen|support|implement|carry|deepen|push|improve|build|develop|advance|work|plan|adopt|introduce|launch|set|help|raise|expand)(?:e?d|s|ing)?\b)|\bwill\b[^?]*\bnext\b|\bupcoming\b|what (?:else )?(?:is|are) .{0,40} (?:planning|planned)"
 )
 _LIST = _re(
     r"哪些(?:措施|举措|工作|做法|方面|政策|领域|任务|方向|机制|平台|项目|内容|建议|成效|成果|进展|行动|办法|手段|途径|方式|支持|安排|重点)|有哪些|有什么(?:措施|举措|做法|政策|安排|进展|成效)|采取了?(?:什么|哪些|何种)|主要做法|具体(?:措施|做法|举措)|几个方面|哪几个方面|哪几项|怎么做|怎样做|做了哪些|如何(?:推进|支持|加强|促进|推动|开展|做|落实|完善|提升|强化|鼓励|引导|解决|应对|保障|培育|建设|打造)|"
@@ -150,8 +150,8 @@ _SUMMARY = _re(r"(?:态度|立场|观点|看法|意见|回应|怎么说|说了�
 
 # Words that only give a question its form; removed before counting concepts. Longer first.
 FORM_WORDS = _re(
-    r"超过|多于|少于|不到|以上|以下|已经|以后|之后|以前|之前|才|下一步|下阶段|下一阶段|接下来|今后|后续|打算|安排|具体|主要|哪些|哪几个|哪几项|有哪些|什么|措施|举措|做法|工作|方面|怎么做|怎样做|如何|采取了?|计划|准备|是否|有没有|是不是|"
-    r"\b(?:more|less|fewer|than|over|under|already|yet|approach(?:es)?|ways?|means|methods?|next|steps?|stage|phase|going|forward|future|follow-?up|plans?|planned|planning|intends?|will|measures?|actions?|initiatives?|efforts?|taken|done|doing|carried|implemented|main|key|major|specific|list|ways?|what|which|how)\b"
+    r"超过|多于|少于|不到|以上|以下|已经|以后|之后|以前|之前|才|下一步|下阶段|下一阶段|接下来|今后|后续|打算|安排|具体|主要|哪些|哪几个|哪几项|有哪些|什么|措施|举措|做法|工作|方面|怎么做|怎样做|如何|采取了?|计划|准备|落实|是否|有没有|是不是|"
+    r"\b(?:more|less|fewer|than|over|under|already|yet|approach(?:es)?|ways?|means|methods?|next|steps?|stage|phase|going|forward|future|follow-?up|follow|promi[sz]e[sd]?|plans?|planned|planning|intends?|will|measures?|actions?|initiatives?|efforts?|taken|done|doing|carried|implemented|main|key|major|specific|list|ways?|what|which|how)\b"
 )
 
 

@@ -227,3 +227,11 @@ def test_a_list_inside_one_sentence_is_listed_and_every_item_marked_in_the_quote
     assert '<ol class="rag-items">' in html and all(f"<li>{i.text}</li>" in html for i in answer.items)
     # each item marked twice: in the answer's quote and in the passage it comes from
     assert all(html.count(f">{i.text}</mark>") >= 2 for i in answer.items)
+
+
+@pytest.mark.parametrize("question, heading", [("针对张磊委员的提案，后续有什么安排？", "下一步的工作"),
+                                               ("对于外资研发中心，今后还会有什么支持措施？", "没有写明")])
+def test_a_plan_answer_is_headed_by_whether_the_replies_state_a_plan(engine, question, heading):
+    answer = engine.ask(question)
+    html = render.answer_html(answer, engine.index)
+    assert heading in answer.heading and f'<div class="rag-items-title">{answer.heading} · {len(answer.items)}</div>' in html

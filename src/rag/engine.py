@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from rag.answer import Composer
-from rag.answer.metadata import named_replies
+from rag.answer.intent import PLAN
+from rag.answer.metadata import named_replies, reply_by_title
 from rag.config import Config
 from rag.hybrid import Retriever
 from rag.query import QueryInfo
@@ -74,7 +75,13 @@ class Engine:
             elif len(named) > 1:  # "李琛浩委员和马瑜代表的答复…": each named reply's own passages
                 hits = [h for d in named for h in self.retriever.search(info, k, doc=d, year=year)]
                 return [replace(h, rank=r) for r, h in enumerate(sorted(hits, key=lambda h: (h.rank, -h.score)), start=1)]
-        return self.retriever.search(info, k, doc=doc, year=year, champions=CHAMPIONS)
+        hits = self.retriever.search(info, k, doc=doc, year=year, champions=CHAMPIONS)
+        if doc is None and info.intent.kind == PLAN and info.concepts and len(self.index.documents) > 1:
+            # "提升产业链建设水平，下一步…": what will be done about the subject of one proposal is in that reply
+            titled = reply_by_title(self.composer, info, [self.index.document(d) for d in dict.fromkeys(h.chunk.doc_id for h in hits)])
+            if titled is not None:
+                return self.retriever.search(info, k, doc=titled, year=year, champions=CHAMPIONS)
+        return hits
 
     def answer_from(self, info: QueryInfo, hits, scoped: bool = False) -> Answer:
         """Compose the answer to an analysed question from passages already retrieved."""

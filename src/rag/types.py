@@ -218,6 +218,7 @@ class Answer:
     items: tuple[Item, ...] = ()
     verdict: str | None = None
     confidence: float | None = None
+    heading: str = ""  # what a list or plan answer's items are: 下一步的工作, or that no plan is stated
 
     @property
     def key(self) -> str | None:
@@ -256,4 +257,5 @@ class Answer:
             "items": [i.to_dict() for i in self.items],
             "verdict": self.verdict,
             "confidence": None if self.confidence is None else round(self.confidence, 3),
+            "heading": self.heading,
         }

@@ -79,6 +79,19 @@ def test_a_reply_named_by_its_addressee_answers_about_the_rest_of_the_question(e
     assert not any("量子" in item.text for item in a.items)  # the reply's other plan is about something else
 
 
+def test_plans_on_the_subject_of_one_proposal_come_from_its_reply(engine):
+    question = "海洋科研协同方面，下一步有什么打算？"  # the subject of 王一's proposal, by its title
+    assert {h.chunk.doc_number for h in engine.passages(engine.retriever.analyze(question))} == {"沪科提复〔2030〕3号"}
+    a = engine.ask(question)
+    assert a.heading == "下一步的工作" and [i.text for i in a.items] == ["一是扩大观测网络覆盖。", "二是完善试验场运营机制。", "三是加强国际合作。"]
+
+
+def test_a_plan_question_the_replies_state_no_plan_for_says_so(engine):
+    a = engine.ask("联合培养海洋人才，今后有什么打算？")  # only past work on it: 3. 充分发挥高校海洋学科优势……
+    assert a.found and "没有写明" in a.heading and "下一步的工作" not in a.answer
+    assert all("联合培养人才" in i.text for i in a.items)
+
+
 PLANNED = HEAD + """针对提案提出的问题，我委已会同相关部门开展调研，形成了调研报告、政策清单、项目储备库等成果。
 
 下阶段，我们将重点推进以下工作：一是建设量子计算公共平台。二是培育量子软件企业。三是引进量子领域人才。
@@ -123,3 +136,15 @@ def test_a_sentence_that_says_what_is_asked_beats_a_run_of_names_in_another(tmp_
     a = lexical_engine(corpus).ask("海洋观测数据主要服务于哪些领域？")
     assert a.found and "渔业及航运" in a.answer
     assert "临港" not in a.answer  # where the stations are is not what the data serve
+
+
+def test_an_outline_is_about_the_question_by_its_context_or_one_lead_not_all_its_bodies():
+    from types import SimpleNamespace
+
+    from rag.answer.structure import _Option, _select
+
+    info = SimpleNamespace(intent=SimpleNamespace(kind="list", past=False, count=None))
+    bodies_only = _Option("d", about=0.1, item_max=0.0, union=0.6, future=False, depth=0, items=[(0, 5)], conf=None)
+    one_lead = _Option("d", about=0.1, item_max=0.6, union=0.6, future=False, depth=0, items=[(0, 5)], conf=None)
+    assert _select(info, [bodies_only], threshold=0.5) == []  # a whole reply's bodies hold most words
+    assert _select(info, [one_lead], threshold=0.5) == [one_lead]

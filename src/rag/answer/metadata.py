@@ -112,6 +112,15 @@ def unknown_replies(index, info) -> list[str]:
     return missing
 
 
+def reply_by_title(composer, info, replies) -> str | None:
+    """"The reply to the proposal on …": the one reply whose header and proposal title hold the
+    question's words, when decisive."""
+    by_title = sorted(((weighted(info.concepts, coverage(info.concepts, composer.reply_context(d.doc_id))), d.doc_id) for d in replies), reverse=True)
+    if by_title and by_title[0][0] >= TITLE_COVERAGE and (len(by_title) == 1 or by_title[1][0] < by_title[0][0]):
+        return by_title[0][1]
+    return None
+
+
 def target_document(composer, info, hits, scoped: bool) -> tuple[str | None, object | None]:
     """The reply a metadata question is about, and (when found by topic) the sentence that shows it."""
     index = composer.index
@@ -139,10 +148,9 @@ def target_document(composer, info, hits, scoped: bool) -> tuple[str | None, obj
         if len(holders) == 1 or (holders and len(set(holders.values())) == 1):
             return next(iter(holders)), None
         return None, None
-    # "the reply to the proposal on …": the proposal's own title and the reply's header, when decisive
-    by_title = sorted(((weighted(info.concepts, coverage(info.concepts, composer.reply_context(d.doc_id))), d.doc_id) for d in replies), reverse=True)
-    if by_title and by_title[0][0] >= TITLE_COVERAGE and (len(by_title) == 1 or by_title[1][0] < by_title[0][0]):
-        return by_title[0][1], None
+    titled = reply_by_title(composer, info, replies)
+    if titled is not None:
+        return titled, None
     scored = composer.score_sentences(info, hits)
     best, gate = composer.best(info, scored)
     if best is not None and gate >= composer.model.threshold:

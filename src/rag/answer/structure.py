@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from rag.answer.features import coverage, weighted
 from rag.answer.inline import inline_units, kind_asked, unit_name
-from rag.answer.intent import PLAN, SUMMARY
+from rag.answer.intent import LIST, PLAN
 from rag.answer.metadata import named_replies
 from rag.answer.outline import Enumeration, outline_of
 from rag.answer.tense import FUTURE
@@ -26,6 +26,9 @@ from rag.config import Config
 from rag.text import mark_spans, normalize, squash
 from rag.types import Item
 
+# what the items of an answer are, by the question's intent
+HEADINGS = {PLAN: {"zh": "下一步的工作", "en": "Next steps"}, LIST: {"zh": "答复列举的各项", "en": "What the replies list"}}
+NO_PLAN = {"zh": "答复中没有写明这方面的下一步打算，以下是已开展的相关工作", "en": "The replies state no next steps on this; below is what they say has been done"}
 LIST_MIN_COVERAGE = Config.list_min_coverage  # share of the question's topic a list's context and items must hold
 JOIN_SHARE = Config.list_join_share  # another reply's list joins when its context covers this share of the best one's
 CLAUSE_SHARE = 0.9  # what a run's whole sentence says counts at this share of what its own clause says
@@ -222,7 +225,10 @@ def _select(info, options: list[_Option], threshold: float, min_coverage: float 
     """The options that may answer, from the most fitting tier."""
     # an enumeration passes on how much of the question its context and items hold; a lone sentence
     # as any sentence answer does, on the scorer's confidence
-    passing = [o for o in options if o.union >= min_coverage and (o.form != "sentence" or o.gate >= threshold)]
+    # a reply's outline is about the question through its own context or one item's lead, not only
+    # through the bodies of all its items together (a whole reply holds most words)
+    passing = [o for o in options if o.union >= min_coverage and (o.form != "sentence" or o.gate >= threshold)
+               and (o.form != "list" or max(o.about, o.item_max) >= min_coverage)]
     if info.intent.kind == PLAN and passing:
         # past work is no answer to what will be done; without anything about the future, sentences may say it
         future = [o for o in passing if o.future]
@@ -298,12 +304,14 @@ def _listed(composer, info, chosen: list[_Option], scored) -> dict:
             items.append(Item(quote, len(citations), citation.doc_number))
             citations.append(citation)
             lines.append(f"{len(items)}. “{quote}”（{citation.doc_number}）")
-    lead = "下一步的工作：" if info.intent.kind == PLAN and info.lang == "zh" else "Next steps:" if info.intent.kind == PLAN else ""
-    if info.intent.kind == SUMMARY:
-        lead = ""
+    heading = HEADINGS.get(info.intent.kind, {}).get(info.lang, "")
+    if info.intent.kind == PLAN and not any(o.future for o in chosen):  # no plan said: what was done, called so
+        heading = NO_PLAN[info.lang]
+    lead = (f"{heading}：" if info.lang == "zh" else f"{heading}:") if info.intent.kind == PLAN else ""
     # a lone sentence's confidence is that its quote holds the answer; a list's, that the replies answer
     # the question at all (the gate on the best sentence): no one sentence holds a list's answer
     confs = [o.conf for o in chosen if o.conf is not None and o.form == "sentence"]
     conf = max(confs) if confs else composer.best(info, scored)[1] if scored else None
-    return {"found": True, "answer": "\n".join(([lead] if lead else []) + lines), "citations": tuple(citations), "items": tuple(items), "confidence": conf}
+    return {"found": True, "answer": "\n".join(([lead] if lead else []) + lines), "citations": tuple(citations), "items": tuple(items), "confidence": conf,
+            "heading": heading}
 

@@ -189,9 +189,7 @@ def answer_html(answer: Answer, index, terms=()) -> str:
         label = VERDICTS.get(answer.verdict, (answer.verdict, answer.verdict))
         key_html = f'<div class="rag-key rag-verdict" data-verdict="{esc(answer.verdict)}">{esc(bi(*label, lang))}</div>{source}'
     elif answer.items:  # a list or a plan: the items, each quoted below with its citation
-        kind = answer.intent.get("kind")
-        title = bi("下一步的工作", "Next steps", lang) if kind == "plan" else bi("答复列举的各项", "What the replies list", lang)
-        key_html = f'<div class="rag-items-title">{esc(title)} · {len(answer.items)}</div>'
+        key_html = f'<div class="rag-items-title">{esc(answer.heading)} · {len(answer.items)}</div>' if answer.heading else ""
         if answer.items_apart:
             key_html += '<ol class="rag-items">' + "".join(f"<li>{esc(i.text)}</li>" for i in answer.items) + "</ol>"
     elif answer.keys:

@@ -102,9 +102,8 @@ def print_answer(answer) -> None:
         click.echo(click.style(label, bold=True) + f"  ({answer.citations[0].doc_number})")
         click.echo()
     elif answer.items:
-        heading = {"plan": ("下一步的工作", "Next steps"), "list": ("答复列举的各项", "What the replies list")}.get(answer.intent.get("kind"), ("", ""))
-        if heading[0]:
-            click.echo(click.style(heading[0] if zh else heading[1], bold=True))
+        if answer.heading:
+            click.echo(click.style(answer.heading, bold=True))
         if answer.items_apart:
             for n, item in enumerate(answer.items, start=1):
                 click.echo(f"  {n}. {item.text}")

@@ -71,6 +71,9 @@ def test_form_words_of_list_and_plan_questions_are_not_concepts():
         ("哪个城市拥有最多的博物馆？", "城市"),  # and so does a verb of having
         ("这名投手本赛季投出了多少次三振？", "三振"),  # 次 counts, as the answers' figures do (12 次)
         ("这届运动会共举办了多少场决赛？", "决赛"),
+        ("获奖的参赛作品有多少件？", "参赛作品"),  # the noun after 的, not its modifier
+        ("社区卫生服务站在三个街道有多少家？", "社区卫生服务站"),  # the noun before where it is
+        ("这些候鸟大概有多少种？", "这些候鸟"),  # 大概 is not part of the noun
     ],
 )
 def test_the_noun_a_count_is_of(question, head):

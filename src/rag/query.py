@@ -218,7 +218,11 @@ _ZH_VERBS = "拥有|具有|占有|研发|开发|牵头|主导|运营|发起|开�
 # the counts answers give, and more
 _MEASURE = "".join(dict.fromkeys(COUNT + "类颗户首处只头匹张辆艘架栋层"))
 _ZH_HEAD = re.compile(rf"(?:多少[{_MEASURE}]?|(?<!哪)几[{_MEASURE}]|哪些|哪几[个项家种类所位条批]?|哪[两三四五六七八九十][个项家种类所位条批]?|哪[个种类家所位条项批]|什么样?的?|何种)([{CJK}]{{1,12}}?)(?=[的是在和与，,？?。了呢吗等要将会由被给从向对来去把让使为能可已还都也就；;！!\s]|(?<![持所拥])有|{_ZH_VERBS}|$)")
-_ZH_HEAD_BEFORE = re.compile(rf"([{CJK}]{{2,8}}?)(?:(?:主要|一共|总共|共|可以?)?(?:分为|分成|分|有|共有|一共有|累计有|已有|大约有|约有|大约|约)?(?:多少|几)[{_MEASURE}]|的?(?:数量|数目|总数|个数))")
+_ZH_HEAD_BEFORE = re.compile(rf"([{CJK}]{{2,16}}?)(?:(?:主要|一共|总共|共|可以?|大概|大约|目前|现在|如今|到底|究竟|总计|合计)?(?:分为|分成|分|有|共有|一共有|累计有|已有|大约有|约有|大约|约)?(?:多少|几)[{_MEASURE}]|的?(?:数量|数目|总数|个数))")
+# what comes before the noun counted in the phrase before 有多少: 揭榜成功签约的项目 → 项目 (after 的);
+# 市级企业技术中心在五个新城 → 市级企业技术中心 (before a place it is in)
+_BEFORE_NOUN = re.compile(r"^.*的(?=[^的]{2,}$)")
+_PLACE_AFTER_NOUN = re.compile(r"(?<=[^在]{2})在.*$")
 _EN_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|shall|may)\b)((?:[a-z-]+\s+){0,5}?[a-z-]+?)(?=\s+(?:is|are|was|were|has|have|had|does|do|did|will|would|can|could|should|in|of|for|to|that|on|does|at|from|by|with|takes?|took|makes?|made|gets?|got|works?|plays?|exists?|remains?|participates?|participated|joins?|joined|receives?|received|provides?|provided|uses?|used|employs?)\b|\s+[a-z]+ed\s+(?:by|in|at|for|under|through|with|since)\b|\s+[a-z]{2,}s" + OBJECT_AFTER + r"|\s*[?,]|$)", re.I)
 _GENERIC_HEADS = {"措施", "举措", "工作", "做法", "计划", "打算", "方式", "办法", "内容", "情况", "问题", "东西", "事情", "进展", "成效"}
 # Endings of place and institution nouns: 先导区 answers 什么样的产业区, 良渚实验室 which laboratory
@@ -237,7 +241,7 @@ def head_noun(text: str, lang: str, groups, translator=None) -> tuple[str, ...]:
             m = _ZH_HEAD_BEFORE.search(text)  # 市级企业技术中心有多少家: the noun comes last
             if not m:
                 return ()
-            phrase = m.group(1)
+            phrase = _BEFORE_NOUN.sub("", _PLACE_AFTER_NOUN.sub("", m.group(1)))
             parts = [w for w, _ in words(phrase)] or [phrase]
             heads = [phrase, parts[-1], parts[0]]
         suffix = [p[-1] for p in (parts[0], parts[-1]) if p[-1] in _NOUN_SUFFIX]

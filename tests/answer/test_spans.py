@@ -22,6 +22,8 @@ def span(qtype, text, **kw):
         ("number", "Energiprojekt蒸汽机的效率在高压发动机上达到约 27-30％ 。", "约 27-30％"),  # XQuAD, full-width %
         ("number", "他们还夺得了 1946 年的全国冠军以及两次世界冠军。", "两次"),  # XQuAD
         ("number", "他身高182CM，体重70公斤。", "182CM"),  # a measure with its unit, latin or Chinese
+        ("number", "两家公司已签约12个项目。", "12个"),  # 签约 (signed) ends a word: its 约 is no "about"
+        ("number", "全年共约300家企业参展。", "约300家"),
         ("number", "毛利幸松丸被拥立为下任当主时年仅两岁。", "两岁"),
         ("number", "叶片全长通常只有2cm（0.79英尺）。", "2cm"),
         ("number", "该市从 2020 年的第 5 位升至第 3 位，共有 12 家机构上榜。", "12 家"),  # 第 3 位 is a place, not a count

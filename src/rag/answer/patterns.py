@@ -15,6 +15,8 @@ _UNITS = rf"(?:%|％|‰|[{COUNT}]|(?:亿|万)?(?:[美加欧日港澳]|新台)?�
 ORDINAL_BEFORE = re.compile(r"第\s*$")
 _NOT_DATE = r"(?!\s*[年月日/]|\d)"  # not a date part, not the numerator of 1/3
 _TIME_UNITS = r"(?:年|个月|月|周|星期|天|日|小时|分钟|秒|世纪|年代)"
+# 约 (about) before a figure, not the end of a word (签约 28 个: signed, 28)
+ABOUT = r"(?<![签合公节制预契违履特邀相条])约"
 SPAN_NUM = rf"(?:{NUM}|[{ZH_NUMERAL}]+)"
 _ZH_MONTH = r"(?:正|腊|[一二三四五六七八九十]{1,2}|十[一二])月(?!份?[的]?\d)"
 _ZH_DAY = r"(?:初?[一二三四五六七八九十]{1,3}[日号]?)?"
@@ -22,16 +24,16 @@ _ZH_DAY = r"(?:初?[一二三四五六七八九十]{1,3}[日号]?)?"
 _NOT_REIGN = "今后|未来|过去|最近|近来|连续|此后|之后|其后|随后|前后|其中|长达|至少|超过|历时|用了|花了|头|首|每|近|这|那|该|此"
 SPAN_PATTERNS = {
     "duration": [
-        rf"(?:约|近|超过|长达|至少)?\s*{SPAN_NUM}\s*(?:[-—–到至~]\s*{SPAN_NUM}\s*)?(?:多)?\s*{_TIME_UNITS}(?:左右|以上)?",
+        rf"(?:{ABOUT}|近|超过|长达|至少)?\s*{SPAN_NUM}\s*(?:[-—–到至~]\s*{SPAN_NUM}\s*)?(?:多)?\s*{_TIME_UNITS}(?:左右|以上)?",
     ],
     "number": [
-        rf"(?:约|近|超过|超|逾)?\s*{NUM}\s*[-—–~至到]\s*{NUM}\s*{_UNITS}",  # 27-30％, 0至12公尺
-        rf"(?:约|近|超过|超|逾)?\s*(?:{NUM}\s*亿\s*)?{NUM}\s*(?:余|多)?\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*{_UNITS}",
+        rf"(?:{ABOUT}|近|超过|超|逾)?\s*{NUM}\s*[-—–~至到]\s*{NUM}\s*{_UNITS}",  # 27-30％, 0至12公尺
+        rf"(?:{ABOUT}|近|超过|超|逾)?\s*(?:{NUM}\s*亿\s*)?{NUM}\s*(?:余|多)?\s*(?:万|亿|千|百)?\s*(?:余|多)?\s*{_UNITS}",
         rf"(?!一[{COUNT}])[{ZH_NUMERAL}]+\s*(?:余|多)?\s*{_UNITS}",  # 六次, 三大 (but 一批 is "a batch")
         r"\d+\s*/\s*\d+",
         rf"第\s*{NUM}\s*号",
         rf"{NUM}\s*(?:万|亿){_NOT_DATE}",
-        r"(?:约|近|超过)?[一二三四五六七八九]成(?![立为功长员果绩本熟型品交就效])",  # 八成: eight tenths
+        rf"(?:{ABOUT}|近|超过)?[一二三四五六七八九]成(?![立为功长员果绩本熟型品交就效])",  # 八成: eight tenths
         r"(?<![A-Za-z])[A-Z]{1,3}-?\d{1,5}(?![\d.])",  # a code: G11, A380
         rf"(?<![\d./A-Za-z])(?<!\d[-—–~]){NUM}{_NOT_DATE}(?![A-Za-z])(?!\s*[-—–~]\s*(?:19|20)\d{{2}}(?!\d))",  # not 2022-2025, nor 6G
     ],

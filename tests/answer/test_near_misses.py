@@ -20,7 +20,8 @@ def engine(tmp_path_factory):
             docno="沪科建复〔2024〕3号", no="0303",
             lead="加大绿色技术研发投入",
             body="2024年全市绿色技术研发投入达 35 亿元，比上年增长 12.5%。",
-            body2="绿色技术创新联盟已有成员单位 60 家。2022年起开展绿色认证办法预研。同时研发并发布了通用模型“天工”。",
+            body2="绿色技术创新联盟已有成员单位 60 家。2022年起开展绿色认证办法预研。同时研发并发布了通用模型“天工”。"
+                  "绿色技术创新联盟理事长为玛丽·李。联盟与约翰·张等专家签约 8 个项目，合同金额 900 万元。",
         ),
     })
 
@@ -139,3 +140,14 @@ def test_a_reply_the_index_does_not_hold_is_not_answered_from_another(engine, qu
                                            ("沪科建复〔2024〕3号的提案人是谁？", "王小明")])
 def test_a_reply_named_by_a_number_it_holds_is_answered(engine, question, key):
     assert key in engine.ask(question).key
+
+
+def test_a_person_in_a_role_is_named_where_the_role_is_said(engine):
+    assert engine.ask("绿色技术创新联盟的理事长是谁？").key == "玛丽·李"
+    assert engine.ask("绿色技术创新联盟的秘书长是谁？").found is False  # 约翰·张 signed projects; no 秘书长 is said
+
+
+def test_an_average_is_not_answered_by_a_total(engine):
+    assert engine.ask("联盟签约项目的合同金额一共多少？").key == "900 万元"
+    assert engine.ask("联盟签约项目的平均合同金额是多少？").found is False
+    assert engine.ask("What is the average contract value per project of the alliance?").found is False

@@ -263,3 +263,15 @@ def test_a_university_may_be_named_a_college():
 )
 def test_a_person_is_named_with_the_title_that_follows(text, expected):
     assert span("person", text, entities={"person": frozenset({"王明"})}) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("甲城实验室与良渚实验室、中国科学院大学杭州高等研究院等开展合作。", None),  # places that open bodies' names
+        ("该中心位于张江高科技园区的东侧。", "张江高科技园区"),
+        ("双方在嘉定新城共建联合研究院。", "嘉定新城"),
+    ],
+)
+def test_a_place_that_opens_the_name_of_a_body_is_not_where_something_is(text, expected):
+    assert span("place", text, entities={"place": frozenset({"良渚", "中国", "张江", "杭州", "嘉定"})}, question="在哪里？") == expected

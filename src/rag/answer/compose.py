@@ -17,10 +17,11 @@ import numpy as np
 from rag.answer import metadata, structure, verdict
 from rag.answer.cause import cause_span, opens_with_result
 from rag.answer.features import PassageContext, SentenceFeatures, credit, passage_context, sentence_features
-from rag.answer.intent import COMPARE, LIST, METADATA, PLAN, SUMMARY, WHEN_FUTURE, YESNO
+from rag.answer.intent import COMPARE, LIST, METADATA, PLAN, ROLE_SAID, SUMMARY, WHEN_FUTURE, YESNO
 from rag.answer.scoring import AnswerModel, load_model
 from rag.answer.tense import FUTURE
-from rag.answer.spans import GROWTH_ASKED, GROWTH_SAID, asked_division, best_clause, key_span, ordinal_conflict
+from rag.answer.patterns import AVERAGE_ASKED, AVERAGE_SAID, GROWTH_ASKED, GROWTH_SAID
+from rag.answer.spans import asked_division, best_clause, key_span, ordinal_conflict
 from rag.query import QueryInfo, with_typo_alternatives
 from rag.text import mark_spans, normalize, sentences, squash
 from rag.types import Answer, Chunk, Citation, Hit, Item
@@ -182,14 +183,20 @@ class Composer:
             return False  # what the first batch did does not answer for the second
         if info.intent.qtype == "number" and GROWTH_ASKED.search(info.text) and not GROWTH_SAID.search(s.text):
             return False  # "by how much did it grow" is not answered by a level or a share
+        if AVERAGE_ASKED.search(info.text) and not AVERAGE_SAID.search(s.text):
+            return False  # "the average amount per project" is not answered by the total
         if info.intent.qtype == "place" and not s.typed and asked_division(info.text):
             return False  # "which district" wants a district's name
         if info.intent.qtype == "date" and WHEN_FUTURE.search(info.text) and not FUTURE.search(s.before + s.text):
             return False  # "by when will it be issued" is not answered by when work on it began
         if info.intent.qtype == "org" and info.head and not s.typed:
             return False  # "哪所高校牵头" wants a body's name, not the clause that names what it did
-        if info.intent.qtype == "person" and info.intent.person_role and not s.typed:
-            return False  # "who heads it" wants a person's name; plain "who" may be a body or a group
+        if info.intent.qtype == "person" and info.intent.person_role:
+            if not s.typed:
+                return False  # "who heads it" wants a person's name; plain "who" may be a body or a group
+            wanted, said = set(ROLE_SAID.findall(info.simplified or info.text)), set(ROLE_SAID.findall(s.text))
+            if not (said & wanted if wanted else said):
+                return False  # "合肥实验室的主任是谁" is not answered by a name where no 主任 is said
         return not (info.intent.qtype in SPAN_REQUIRED and not s.typed)
 
     def _runner(self, scored: list[Scored], best: Scored) -> float | None:

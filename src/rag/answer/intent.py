@@ -69,7 +69,10 @@ _TYPES = [
     ("org", _re(r"哪个单位|哪些单位|哪[一两二三四五六七八九十几]?家|哪个机构|哪些机构|什么机构|哪所|哪些高校|哪个部门|哪些部门|哪些企业|哪个企业|哪个实验室|哪些实验室|哪个组织|which organi[sz]ation|which institution|which compan|which universit|which lab|which department|which agenc|which enterprise|which bod(?:y|ies)|what organi[sz]ation|what institution")),
 ]
 # "Who heads …": a person's name answers, a body does not.
-_PERSON_ROLE = _re(r"负责人|主任|局长|院长|校长|部长|书记|主席|董事长|总经理|总裁|市长|\bdirector\b|\bhead(?:s|ed)?\b|\bchief\b|chairman|chairwoman|president|minister|secretary|leader|\bmayor\b|\bCEO\b")
+# the roles as the replies write them: a question for the holder of one needs it said in the evidence
+ROLES_ZH = "负责人|主任|局长|院长|校长|部长|秘书长|书记|主席|董事长|总经理|总裁|市长|所长|处长|理事长|会长|首席科学家"
+ROLE_SAID = re.compile(ROLES_ZH)
+_PERSON_ROLE = _re(ROLES_ZH + r"|\bdirector\b|\bhead(?:s|ed)?\b|\bchief\b|chairman|chairwoman|president|minister|secretary|leader|\bmayor\b|\bCEO\b")
 
 # The kind of quantity a number question asks for: a span of another kind does not answer it.
 _UNIT_QUESTION = [

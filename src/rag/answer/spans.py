@@ -6,11 +6,15 @@ from __future__ import annotations
 import re
 
 from rag.answer.patterns import (
+    BODY_AFTER,
     COUNT,
+    GROWTH_ASKED,
+    GROWTH_SAID,
     NUM,
     ORDINAL_BEFORE,
     SPAN_NUM,
     SPAN_PATTERNS,
+    TITLE_AFTER,
     ZH_NUMERAL,
 )
 from rag.config import Config
@@ -31,9 +35,6 @@ NAME_ENDINGS = {
 _KINDS = (("大学", "学院"), ("医院",), ("银行",), ("实验室",), ("研究院", "研究所"))  # a 学院 may be a university
 _NAMED_BY_KIND_GROUPS = {kind: group for group in _KINDS for kind in group}
 _NAMED_BY_KIND = re.compile("|".join(_NAMED_BY_KIND_GROUPS))
-# A question about growth is answered by a sentence that says something grew, with the figure after it
-GROWTH_ASKED = re.compile(r"(?:增长|增加|提高|提升|上升)了?多少|增幅|增速|增长率|\bhow much\b.*\b(?:grow|grew|grown|increase[sd]?|rise|rose|risen)\b|\bgrowth (?:rate|of)\b", re.IGNORECASE)
-GROWTH_SAID = re.compile(r"增|提高|提升|上升|翻番|翻了|升至|涨")
 # A place asked for by its division (哪个区, which district) is named with it (浦东新区)
 _DIVISION_ASKED = re.compile(r"哪(?:个|一个)?([区县镇])|\b(?:which|what) (district|county|township)\b", re.IGNORECASE)
 _DIVISION_WORDS = {"district": "区", "county": "县", "township": "镇"}
@@ -84,17 +85,11 @@ def _names_in(text: str, names: frozenset[str], longest: int = 10) -> list[tuple
     return spans
 
 
-# a title written after a name is part of how the text names the person (习近平总书记, 王明院士)
-_TITLE_AFTER = re.compile(r"总书记|副?主席|副?总理|副?书记|副?市长|副?部长|副?主任|副?局长|院士|教授|同志|委员|代表")
-
-
-def _with_title(text: str, end: int) -> int:
-    m = _TITLE_AFTER.match(text, end)
-    return m.end() if m else end
 
 
 LOCAL_BEFORE = 100  # added to the distance of a span that stands before the question's words
 _TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")  # 卡万·肖特
+_INTRODUCED = re.compile(r"[^·•・]*[为是由和与及的、任长](?=[^·•・])|")
 
 
 _YEAR_NEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*(?:的|底|末|初)?\s*$")
@@ -177,12 +172,15 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
         if qtype == "person":
             people = [(m.start(1), m.end(1)) for m in CONTACT_NAME.finditer(text)]
             people += [(m.start(1), m.end(1)) for m in re.finditer(r"([\u4e00-\u9fff、]{2,12})(?:委员|代表)(?=[：:，,])", text)]
-            people += [(m.start(), m.end()) for m in _TRANSLITERATED.finditer(text)]
+            # 理事长为玛丽·李: the name starts after the words that introduce it
+            people += [(m.start() + len(_INTRODUCED.match(m.group()).group()), m.end()) for m in _TRANSLITERATED.finditer(text)]
             people += _names_in(text, entities.get("person", frozenset()))
-            found += [(0, s, _with_title(text, e)) for s, e in people]
+            found += [(0, s, m.end() if (m := TITLE_AFTER.match(text, e)) else e) for s, e in people]  # 王明院士
             if not person_role:  # 谁 may be a body (市科委); "who heads it" may not
                 found += [(1, s, e) for s, e in names]
         else:
+            if qtype == "place":  # 良渚 in 良渚实验室 names the body, not where something is
+                names = [(s, e) for s, e in names if not BODY_AFTER.match(text, e)]
             found += [(0, s, e) for s, e in names]
     patterns = _SPAN_RES.get(qtype or "", []) + (_SPAN_RES["alias"] if qtype == "name" and ALIAS_ASKED.search(question) else [])
     for rank, pattern in enumerate(patterns):

@@ -27,6 +27,7 @@ from rag.answer.intent import classify, is_question
         ("What will the council do next to reduce flooding?", "plan", None),
         ("对居民反映的问题，街道后续有什么安排？", "plan", None),  # 后续: what follows
         ("What follow-up work is planned for the bridge?", "plan", None),
+        ("Which team ranks first in the league?", "factoid", None),  # ranks: a verb, not a plural
         ("What did the council promise to do about the flooding?", "plan", None),
         ("后续支持的条件有哪些？", "list", None),  # 后续 as a word of the topic, not the future asked
         ("这座桥是否已经建成？", "yesno", None),

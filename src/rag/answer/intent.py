@@ -138,7 +138,7 @@ _LIST = _re(
 # What follows an English verb in -s and not a plural noun: its object ("which institution leads the centre")
 OBJECT_AFTER = r"\s+(?:the|a|an|its|their|his|her)\b"
 # "Which companies / what documents …": a plural noun after which/what asks for several things
-_PLURAL_WH = re.compile(rf"\b(?:which|what)\s+(?:(?:are|were)\s+the\s+)?(?:(?!(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could)\b)[a-z-]+\s+){{0,5}}?([a-z-]{{3,}}s)\b(?!{OBJECT_AFTER})", re.I)
+_PLURAL_WH = re.compile(rf"\b(?:which|what)\s+(?:(?:are|were)\s+the\s+)?(?:(?!(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could)\b)[a-z-]+\s+){{0,5}}?([a-z-]{{3,}}s)\b(?!{OBJECT_AFTER})(?!\s+(?:first|second|third|top|highest|lowest|best|worst|most|least)\b)", re.I)  # "which city ranks first": a verb
 _NOT_PLURAL = {"is", "was", "has", "does", "this", "its", "thus", "status", "campus", "focus", "process", "access", "business", "progress", "address", "across", "plus", "bonus", "basis", "analysis", "us", "yes", "news", "less", "unless", "series", "species", "means", "whereas", "always", "perhaps"}
 _PAST = _re(r"已经|已(?:有|在|经)|取得|采取了|做了|开展了|(?:already|so far|to date)|has been (?:done|taken)|have been (?:done|taken)|\bwhat (?:has|have|did) (?:\w+ ){0,5}(?:done|taken|achieved|made)")
 _YESNO = _re(r"是否|有没有|是不是|能否|可否|会不会|有无|(?:吗|(?<![什怎那这多])么|了没有)\s*(?:[？?]|$)|^(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|shall)\b")

@@ -43,7 +43,7 @@ def test_ask_endpoint_returns_the_cli_json(client, app_env):
     assert api == cli_json(app_env, "ask", HEADLINE)
     assert api["found"] is True and api["key"].startswith("453")
     assert api["citations"][0]["doc_number"] == "沪科提复〔2023〕50号"
-    assert set(api) == {"question", "found", "answer", "key", "citations", "sources", "channels", "lang", "notices", "intent", "items", "verdict", "confidence"}
+    assert set(api) == {"question", "found", "answer", "key", "citations", "sources", "channels", "lang", "notices", "intent", "items", "verdict", "confidence", "heading"}
 
 
 @pytest.mark.slow

@@ -275,3 +275,11 @@ def test_a_person_is_named_with_the_title_that_follows(text, expected):
 )
 def test_a_place_that_opens_the_name_of_a_body_is_not_where_something_is(text, expected):
     assert span("place", text, entities={"place": frozenset({"良渚", "中国", "张江", "杭州", "嘉定"})}, question="在哪里？") == expected
+
+
+def test_a_count_closing_its_clause_counts_the_noun_said_before():
+    text = "全年共受理120个课题，其中重点课题45个，已顺利结题30个。"  # 30个: 30 topics, the noun elided
+    anchors = [(m.start(), 1.0) for w in ("结题",) for m in re.finditer(w, text)]
+    assert span("number", text, anchors=anchors, head=("课题",), question="已经结题的课题有几个？") == "30个"
+    anchors = [(m.start(), 1.0) for m in re.finditer("受理", text)]
+    assert span("number", text, anchors=anchors, head=("课题",), question="受理的课题有多少个？") == "120个"

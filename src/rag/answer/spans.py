@@ -85,8 +85,6 @@ def _names_in(text: str, names: frozenset[str], longest: int = 10) -> list[tuple
     return spans
 
 
-
-
 LOCAL_BEFORE = 100  # added to the distance of a span that stands before the question's words
 _TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")  # 卡万·肖特
 _INTRODUCED = re.compile(r"[^·•・]*[为是由和与及的、任长](?=[^·•・])|")
@@ -322,6 +320,8 @@ def _nearest(found: list[tuple[int, int, int]], anchors: list[tuple[int, float]]
         number beside the noun it counts answers — 落户转化人才 3000 余人 answers 多少转化人才."""
         _, lo, hi = clause(span)
         near = text[max(lo, span[0] - 12):min(hi, span[1] + 12)]
+        if text[span[1] - 1:span[1]] in COUNT and re.match(r"\s*(?:[，,；;。]|$)", text[span[1]:]):
+            near += text[:lo]  # 发榜243个项目，……已成功揭榜签约28个。: a count closing its clause counts the noun said before
         return next((i for i, h in enumerate(head) if h in near), len(head))
 
     def part(span) -> bool:

@@ -39,6 +39,8 @@ def test_chinese_numerals(numeral, value):
     ("排名升至第 7 位。", "rank", 7, 7),
     ("Some 2,300 start-ups were incubated.", "count", 2070, 2530),
     ("It invested more than 3.5 billion yuan.", "money", 3.5e9, float("inf")),
+    ("Did the share exceed 4% last year?", "percent", 4.0, float("inf")),  # exceed in a question: more than
+    ("Did the town surpass 120 firms?", "count", 120.0, float("inf")),
     ("Funding reached RMB 80 million.", "money", 8e7, 8e7),
     ("The share rose to 12.5 percent.", "percent", 12.5, 12.5),
     ("Nearly half of the firms took part.", "percent", 45, 50),

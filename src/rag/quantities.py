@@ -83,7 +83,7 @@ _TOP = re.compile(r"\btop\s+(?P<num>\d+|three|five|ten|twenty)\b|前\s*(?:(?P<nu
 _SERIAL = re.compile(r"(?:第\s*(?P<a>\d+)\s*号|(?<=[路街弄道])\s*(?P<b>\d+)\s*号|\bno\.\s*(?P<c>\d+))")
 _ID = re.compile(r"(?<!\d)(?<!\d[.,])\d{7,}(?![\d%]|[.,]\d)")  # phone numbers
 
-_EN_HEDGE = r"about|around|approximately|roughly|some|nearly|almost|close to|over|more than|above|exceeding|exceeds|exceeded|in excess of|upwards of|at least|no fewer than|no less than|less than|fewer than|under|below|up to|at most"
+_EN_HEDGE = r"about|around|approximately|roughly|some|nearly|almost|close to|over|more than|above|exceeding|exceeds|exceeded|exceed|surpassing|surpasses|surpassed|surpass|in excess of|upwards of|at least|no fewer than|no less than|less than|fewer than|under|below|up to|at most"
 _HALF = re.compile(rf"(?P<pre>{_ZH_HEDGE_BEFORE}|\b(?:{_EN_HEDGE})\b)?\s*(?:一半|\b(?:a |one )?half\b)")
 _EN_NUMBER_WORD = "|".join(sorted((w for w in _EN_WORDS if w not in ("zero", "one")), key=len, reverse=True))
 EN_QUANTITY = re.compile(
@@ -131,7 +131,7 @@ def _interval(value: float, pre: str | None, post: str | None, mid: bool, writte
         return 0.9 * value, 1.1 * value, False, False
     if pre in ("近", "将近", "接近", "nearly", "almost", "close to"):
         return 0.9 * value, value, False, True
-    if pre in ("超过", "超", "逾", "多于", "突破", "高于", "over", "more than", "above", "exceeding", "exceeds", "exceeded", "in excess of", "upwards of"):
+    if pre in ("超过", "超", "逾", "多于", "突破", "高于", "over", "more than", "above", "exceeding", "exceeds", "exceeded", "exceed", "surpassing", "surpasses", "surpassed", "surpass", "in excess of", "upwards of"):
         return value, inf, True, False
     if pre in ("不少于", "不低于", "at least", "no fewer than", "no less than") or post == "以上":
         return value, inf, False, False

@@ -151,3 +151,8 @@ def test_an_average_is_not_answered_by_a_total(engine):
     assert engine.ask("联盟签约项目的合同金额一共多少？").key == "900 万元"
     assert engine.ask("联盟签约项目的平均合同金额是多少？").found is False
     assert engine.ask("What is the average contract value per project of the alliance?").found is False
+
+
+def test_a_yes_no_question_with_exceed_compares_the_figure(engine):
+    assert engine.ask("Did green technology R&D investment exceed 3 billion yuan in 2024?").verdict == "yes"  # 35 亿元
+    assert engine.ask("2024年绿色技术研发投入是否超过40亿元？").verdict == "no"

@@ -83,7 +83,14 @@ _TOP = re.compile(r"\btop\s+(?P<num>\d+|three|five|ten|twenty)\b|前\s*(?:(?P<nu
 _SERIAL = re.compile(r"(?:第\s*(?P<a>\d+)\s*号|(?<=[路街弄道])\s*(?P<b>\d+)\s*号|\bno\.\s*(?P<c>\d+))")
 _ID = re.compile(r"(?<!\d)(?<!\d[.,])\d{7,}(?![\d%]|[.,]\d)")  # phone numbers
 
-_EN_HEDGE = r"about|around|approximately|roughly|some|nearly|almost|close to|over|more than|above|exceeding|exceeds|exceeded|exceed|surpassing|surpasses|surpassed|surpass|in excess of|upwards of|at least|no fewer than|no less than|less than|fewer than|under|below|up to|at most"
+# English hedges before a figure, by what they make of it (see _interval); one alternation for the patterns
+_EN_ABOUT = ("about", "around", "approximately", "roughly", "some")
+_EN_NEARLY = ("nearly", "almost", "close to")
+_EN_MORE = ("over", "more than", "above", "exceeding", "exceeds", "exceeded", "exceed", "surpassing", "surpasses", "surpassed", "surpass", "in excess of", "upwards of")
+_EN_AT_LEAST = ("at least", "no fewer than", "no less than")
+_EN_LESS = ("less than", "fewer than", "under", "below")
+_EN_AT_MOST = ("up to", "at most")
+_EN_HEDGE = "|".join(_EN_ABOUT + _EN_NEARLY + _EN_MORE + _EN_AT_LEAST + _EN_LESS + _EN_AT_MOST)
 _HALF = re.compile(rf"(?P<pre>{_ZH_HEDGE_BEFORE}|\b(?:{_EN_HEDGE})\b)?\s*(?:一半|\b(?:a |one )?half\b)")
 _EN_NUMBER_WORD = "|".join(sorted((w for w in _EN_WORDS if w not in ("zero", "one")), key=len, reverse=True))
 EN_QUANTITY = re.compile(
@@ -127,17 +134,17 @@ def _interval(value: float, pre: str | None, post: str | None, mid: bool, writte
         step = 10 ** (len(digits) - len(digits.rstrip("0"))) if "." not in written else 10 ** -len(written.split(".")[1])
         scale = value / float(written.replace(",", "")) if written and float(written.replace(",", "")) else 1
         return value, value + step * scale, True, True
-    if pre in ("约", "大约", "about", "around", "approximately", "roughly", "some") or post in ("左右", "上下"):
+    if pre in ("约", "大约", *_EN_ABOUT) or post in ("左右", "上下"):
         return 0.9 * value, 1.1 * value, False, False
-    if pre in ("近", "将近", "接近", "nearly", "almost", "close to"):
+    if pre in ("近", "将近", "接近", *_EN_NEARLY):
         return 0.9 * value, value, False, True
-    if pre in ("超过", "超", "逾", "多于", "突破", "高于", "over", "more than", "above", "exceeding", "exceeds", "exceeded", "exceed", "surpassing", "surpasses", "surpassed", "surpass", "in excess of", "upwards of"):
+    if pre in ("超过", "超", "逾", "多于", "突破", "高于", *_EN_MORE):
         return value, inf, True, False
-    if pre in ("不少于", "不低于", "at least", "no fewer than", "no less than") or post == "以上":
+    if pre in ("不少于", "不低于", *_EN_AT_LEAST) or post == "以上":
         return value, inf, False, False
-    if pre in ("不到", "不足", "少于", "低于", "小于", "less than", "fewer than", "under", "below"):
+    if pre in ("不到", "不足", "少于", "低于", "小于", *_EN_LESS):
         return 0.0, value, False, True
-    if pre in ("不超过", "up to", "at most") or post in ("以下", "以内"):
+    if pre in ("不超过", *_EN_AT_MOST) or post in ("以下", "以内"):
         return 0.0, value, False, False
     return value, value, False, False
 

@@ -74,7 +74,27 @@ def test_form_words_of_list_and_plan_questions_are_not_concepts():
         ("获奖的参赛作品有多少件？", "参赛作品"),  # the noun after 的, not its modifier
         ("社区卫生服务站在三个街道有多少家？", "社区卫生服务站"),  # the noun before where it is
         ("这些候鸟大概有多少种？", "这些候鸟"),  # 大概 is not part of the noun
+        ("该项目有多少人才入选？", "人才入选"),  # a measure word that begins the noun (人才, 家庭) is part of it
+        ("该镇有多少家庭受益？", "家庭受益"),
     ],
 )
 def test_the_noun_a_count_is_of(question, head):
     assert analyze(question).head[0] == head
+
+
+@pytest.mark.parametrize("question", [
+    "有多少人参加了这次试飞？",  # people are counted (人), and what they did follows
+    "那场洪水中有多少人死亡？",
+    "球队派了多少人去救援？",
+    "该馆收藏了多少幅画？",  # 幅画 is a measure word and a one-character noun
+    "森林占全省面积的多少比例？",  # a share is said as a percentage
+    "What share of the budget went to schools?",
+])
+def test_no_noun_is_required_where_the_count_names_none(question):
+    assert analyze(question).head == ()
+
+
+def test_the_words_that_ask_when_are_no_concepts():
+    assert "通车" in {g.source for g in analyze("这座桥是什么时候通车的？").concepts}
+    for question in ("这座桥是什么时候通车的？", "这座桥何时通车？", "这部小说于何年出版？"):
+        assert not {g.source for g in analyze(question).concepts} & {"时候", "何时", "何年", "什么时候"}

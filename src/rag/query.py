@@ -15,7 +15,7 @@ from rag.answer.intent import FORM_WORDS, LIST, METADATA, OBJECT_AFTER, PLAN, SU
 from rag.errors import InputError
 from rag.lexical import TermGroup, plain_query
 from rag.parse import DOCNO_RE, normalize_doc_number
-from rag.text import CJK, detect_lang, normalize, to_simplified, words
+from rag.text import CJK, detect_lang, normalize, tag, to_simplified, words
 
 MAX_QUERY_CHARS = 2000
 
@@ -24,6 +24,8 @@ _ANY_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 _YEAR_RE = re.compile(r"(?<!\d)(?<!before )(?<!after )(?<!prior to )(19\d{2}|20\d{2})(?!\d)(?!\s*年?\s*(?:之前|以前|之后|以后|前|后)(?![\d一二三四五六七八九十两几半]))", re.IGNORECASE)
 # "哪几个", "哪两家", "哪些", and the unit asked for ("多少亿元"): the question's form, not content
 _WHICH = re.compile(r"哪[一两二三四五六七八九十几]?[个家项所位名种类批条些份次年天]?|(?<=多少)(?:亿元|万元|亿|万|元|平方米|公里|吨)")
+# words that ask when, where, how long (什么时候, 何年): the form of the question, which no answer holds
+_ASKING = re.compile(r"什么时候|什么时间|何时|何年|何月|何日|何地|何处|何人|多长时间|多少时间|多长的时间")
 _ANSWER_KIND = re.compile(r"(?:year|month|day|date|time|number|amount|name|count|total|figure)s?|one|two|three|four|five|six|seven|eight|nine|ten|several", re.I)
 # Intents whose question words (措施, 下一步, 是否, measures, will) are form, not content
 _FORM_KINDS = (LIST, PLAN, SUMMARY, YESNO, METADATA)
@@ -42,6 +44,7 @@ class QueryInfo:
     bigram_groups: tuple[TermGroup, ...] = ()  # for the bigram index: the question's Chinese text, whole
     simplified: str = ""  # the text as analysed: traditional characters made simplified
     head: tuple[str, ...] = ()  # the noun the question asks about (哪个新城 → 新城; which programme → 计划 …), best first
+    paraphrases: tuple[tuple[str, str], ...] = ()  # (question word, passage word that says it otherwise): 客人 → 嘉宾
 
     @property
     def qtype(self) -> str | None:
@@ -200,6 +203,7 @@ _PARTICLES = re.compile(r"(?:了?(?:吗|呢|吧)|了没有)(?=\s*(?:[？?。！!
 def _content(zh_part: str, intent: Intent) -> str:
     """The question without the words that only give it its form (下一步, 具体措施, 是否 …)."""
     zh_part = _WHICH.sub(" ", zh_part)
+    zh_part = _ASKING.sub(" ", zh_part)
     zh_part = _PARTICLES.sub(" ", zh_part)  # 建好了吗？运行了没有？: the asking, not what is asked about
     if intent.kind not in _FORM_KINDS:
         return zh_part
@@ -216,7 +220,7 @@ def _only_form(source: str) -> bool:
 _ZH_VERBS = "拥有|具有|占有|研发|开发|牵头|主导|运营|发起|开展|创建|建设|成立|落户|设立|组建|发布|实施|推进|提出|采用|使用|聚焦|合作|承担|负责|位于|参与|签约|支持|打造|举办|推出|获得|排名|位列|存在|取得|采取|进行|开始|启动|完成|达到|占|做|搞|用|拿"
 # measure words before the noun asked about (多少颗大犬齿: the noun is 大犬齿; 多少次擒杀: 擒杀): those of
 # the counts answers give, and more
-_MEASURE = "".join(dict.fromkeys(COUNT + "类颗户首处只头匹张辆艘架栋层"))
+_MEASURE = "".join(dict.fromkeys(COUNT + "类颗户首处只头匹张辆艘架栋层幅棵株枚盏块"))
 _ZH_HEAD = re.compile(rf"(?:多少[{_MEASURE}]?|(?<!哪)几[{_MEASURE}]|哪些|哪几[个项家种类所位条批]?|哪[两三四五六七八九十][个项家种类所位条批]?|哪[个种类家所位条项批]|什么样?的?|何种)([{CJK}]{{1,12}}?)(?=[的是在和与，,？?。了呢吗等要将会由被给从向对来去把让使为能可已还都也就；;！!\s]|(?<![持所拥])有|{_ZH_VERBS}|$)")
 _ZH_HEAD_BEFORE = re.compile(rf"([{CJK}]{{2,16}}?)(?:(?:主要|一共|总共|共|可以?|大概|大约|目前|现在|如今|到底|究竟|总计|合计)?(?:分为|分成|分|有|共有|一共有|累计有|已有|大约有|约有|大约|约)?(?:多少|几)[{_MEASURE}]|的?(?:数量|数目|总数|个数))")
 # what comes before the noun counted in the phrase before 有多少: 揭榜成功签约的项目 → 项目 (after 的);
@@ -225,6 +229,7 @@ _BEFORE_NOUN = re.compile(r"^.*的(?=[^的]{2,}$)")
 _PLACE_AFTER_NOUN = re.compile(r"(?<=[^在]{2})在.*$")
 _EN_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|shall|may)\b)((?:[a-z-]+\s+){0,5}?[a-z-]+?)(?=\s+(?:is|are|was|were|has|have|had|does|do|did|will|would|can|could|should|in|of|for|to|that|on|does|at|from|by|with|takes?|took|makes?|made|gets?|got|works?|plays?|exists?|remains?|participates?|participated|joins?|joined|receives?|received|provides?|provided|uses?|used|employs?)\b|\s+[a-z]+ed\s+(?:by|in|at|for|under|through|with|since)\b|\s+[a-z]{2,}s" + OBJECT_AFTER + r"|\s*[?,]|$)", re.I)
 _GENERIC_HEADS = {"措施", "举措", "工作", "做法", "计划", "打算", "方式", "办法", "内容", "情况", "问题", "东西", "事情", "进展", "成效"}
+_SHARE_HEADS = {"比例", "百分比", "比重", "占比", "份额"}  # a share is said as a percentage or a fraction, not by naming what is counted
 # Endings of place and institution nouns: 先导区 answers 什么样的产业区, 良渚实验室 which laboratory
 _NOUN_SUFFIX = set("区城市县镇村室所院校馆站园库厂会局委办部处")
 
@@ -233,8 +238,15 @@ def head_noun(text: str, lang: str, groups, translator=None) -> tuple[str, ...]:
     """Chinese words for the noun the question asks about, most specific first; () when none."""
     if lang == "zh":
         m = _ZH_HEAD.search(text)
-        if m and not re.fullmatch(rf"[{_MEASURE}]", m.group(1)):
-            phrase = m.group(1)
+        phrase = m.group(1) if m else ""
+        measure = m.group(0)[m.start(1) - m.start() - 1] if m and m.start(1) > m.start() else ""
+        if phrase and measure in _MEASURE:
+            fused, rest = words(measure + phrase), words(phrase)
+            if measure in COUNT and fused and len(fused[0][0]) > 1 and fused[0][0][0] == measure and tag(fused[0][0]).startswith("n"):
+                phrase = measure + phrase  # 多少人才, 多少家庭: the measure word begins the noun
+            elif measure in "人次" and rest and tag(rest[0][0]).startswith("v"):
+                return ()  # 多少人参加了: people are counted, and what they did follows
+        if m and not re.fullmatch(rf"[{_MEASURE}]", phrase):
             parts = [w for w, _ in words(phrase)] or [phrase]
             heads = [phrase, parts[0], parts[-1]]  # after the question word the noun comes first: 几家医院合建 → 医院
         else:
@@ -268,6 +280,8 @@ def head_noun(text: str, lang: str, groups, translator=None) -> tuple[str, ...]:
             # head, which no passage holds, so nothing is taken for a count of it
             heads = [alt for alt, _ in ranked[0].alternatives[:1]]
         suffix = [h[-1] for h in heads[:1] if h[-1] in _NOUN_SUFFIX]
+    if heads and (heads[0] in _SHARE_HEADS or (lang == "en" and _SHARE_HEADS & set(heads))):  # an English word's translations are alike
+        return ()
     heads = [h for h in heads if h not in _GENERIC_HEADS and len(h) >= 2] + suffix
     return tuple(dict.fromkeys(heads))
 

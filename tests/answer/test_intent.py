@@ -33,6 +33,13 @@ from rag.answer.intent import classify, is_question
         ("这座桥是否已经建成？", "yesno", None),
         ("Is the museum open on Mondays?", "yesno", None),
         ("北京和上海哪个人口更多？", "compare", "number"),
+        ("东门和西门哪个更早建成？", "compare", "date"),
+        ("这座小镇比邻县大吗？", "compare", "number"),
+        ("山区和沿海哪个政党最强大？", "factoid", None),  # which is the strongest: no two options compared
+        ("这座楼与老城的哪个大厅外观相似？", "factoid", None),  # 大 of 大厅 is no comparison
+        ("王老板是如何建立强大的销售网络的？", "factoid", None),  # nor 大 of 强大, nor 比 inside a name
+        ("发布这些规模数据的是谁？", "factoid", "person"),  # a figure named by its noun, where who is asked
+        ("在哪些城市，出租车的号码都是同一类型的？", "list", "place"),
         ("这份答复的联系人是谁？", "metadata", "person"),
         ("When was the reply issued?", "metadata", "date"),
         ("学校对这个建议的态度是什么？", "summary", None),

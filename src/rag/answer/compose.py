@@ -22,6 +22,7 @@ from rag.answer.scoring import AnswerModel, load_model
 from rag.answer.tense import FUTURE
 from rag.answer.patterns import AVERAGE_ASKED, AVERAGE_SAID, GROWTH_ASKED, GROWTH_SAID
 from rag.answer.spans import asked_division, best_clause, key_span, ordinal_conflict
+from rag.paraphrase import with_paraphrases
 from rag.query import QueryInfo, with_typo_alternatives
 from rag.text import mark_spans, normalize, sentences, squash
 from rag.types import Answer, Chunk, Citation, Hit, Item
@@ -61,8 +62,18 @@ class Scored:
     before: str = ""  # the sentence before it in the passage: a year stated there can govern this one
 
     @property
+    def earlier(self) -> str:
+        """The passage up to this sentence, with its heading: a year said there governs what follows."""
+        return self.chunk.section_path + " " + self.chunk.text[:max(0, self.start - self.chunk.start)]
+
+    @property
     def typed(self) -> bool:
         return self.features.span is not None
+
+
+def _with_paraphrases(words, info: QueryInfo) -> list[str]:
+    """Words, and the paraphrases the question's concepts of those words gained from the passages."""
+    return list(words) + [said for word, said in info.paraphrases if word in words]
 
 
 class Composer:
@@ -174,10 +185,10 @@ class Composer:
         if s.features.entity_missing:
             return False  # another city's figure is not an answer
         if info.years and info.intent.kind != YESNO:  # a yes/no question about a year is settled by the year said
-            if s.features.get("year_conflict") or not any(y in s.text or y in s.before for y in info.years):
+            if s.features.get("year_conflict") or not any(y in s.text or y in s.before or y in s.earlier for y in info.years):
                 return False  # another year's figure, or a figure of no stated year, does not answer for that year
         heads = [h for h in (info.head if info.lang == "en" else info.head[:2]) if len(h) >= 2]  # an English noun's translations are alternatives alike
-        if info.intent.qtype == "number" and heads and not any(h in s.text or h in s.before for h in heads):
+        if info.intent.qtype == "number" and heads and not any(a in s.text or a in s.before for a in _with_paraphrases(heads, info)):
             return False  # a count of something else: "外资银行的数量" is not answered by 453 家 R&D centres
         if ordinal_conflict(info.text, s.text):
             return False  # what the first batch did does not answer for the second
@@ -216,6 +227,7 @@ class Composer:
         spells the word, the issuer's name as context."""
         if hits:
             info = with_typo_alternatives(info, hits[0].chunk.text)
+            info = with_paraphrases(info, [h.chunk.text for h in hits])
         return self.issuer_as_context(info)
 
     def compose(self, info: QueryInfo, hits: list[Hit], channels: tuple[str, ...], notices=(), scoped: bool = False) -> Answer:

@@ -143,8 +143,8 @@ _NOT_PLURAL = {"is", "was", "has", "does", "this", "its", "thus", "status", "cam
 _PAST = _re(r"已经|已(?:有|在|经)|取得|采取了|做了|开展了|(?:already|so far|to date)|has been (?:done|taken)|have been (?:done|taken)|\bwhat (?:has|have|did) (?:\w+ ){0,5}(?:done|taken|achieved|made)")
 _YESNO = _re(r"是否|有没有|是不是|能否|可否|会不会|有无|(?:吗|(?<![什怎那这多])么|了没有)\s*(?:[？?]|$)|^(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|shall)\b")
 _COMPARE = _re(
-    r"(?P<a>[^，,。？?]{1,30}?)(?:和|与|跟|还是|或)(?P<b>[^，,。？?]{1,30}?)(?:相比)?[，,]?(?:哪个|哪一个|哪项|谁|哪些|哪一份|哪份)[^，,。？?]{0,12}?(?:更|比较)?(?:多|少|大|小|高|低|早|晚|快|慢|强|领先)|"
-    r"(?P<c>[^，,。？?]{1,30}?)比(?![重例率较如])(?P<d>[^，,。？?]{1,30}?)(?:更)?(?:多|少|大|小|高|低|早|晚)(?:吗|么|多少)?|"
+    r"(?P<a>[^，,。？?]{1,30}?)(?:和|与|跟|还是|或)(?P<b>[^，,。？?]{1,30}?)(?:相比)?[，,]?(?:哪个|哪一个|哪项|谁|哪些|哪一份|哪份)(?:(?!最)[^，,。？?]){0,12}?(?:更|比较)?(?P<adj1>多|少|大|小|高|低|早|晚|快|慢|强|领先)|"
+    r"(?P<c>[^，,。？?]{1,30}?)比(?![重例率较如])(?P<d>[^，,。？?]{1,30}?)(?:更)?(?P<adj2>多|少|大|小|高|低|早|晚)(?:吗|么|多少)?|"
     r"which (?:is|was|are|were|has|had) (?:larger|bigger|higher|greater|more|fewer|smaller|lower|earlier|later|first)[^?]*?[,:]? (?P<e>[^,?]+?) or (?P<f>[^,?]+?)\s*\??$|"
     r"(?:more|fewer|larger|greater|higher|lower|smaller) (?:\w+ ){1,4}than"  # "more than 80%" is a threshold
 )
@@ -204,11 +204,16 @@ def span_types(text: str) -> tuple[str, ...]:
     """Every span type the question asks for, the main one first."""
     starts = _word_starts(text)
     found = tuple(name for name, pattern in _TYPES if (_asks(pattern, text, starts) if name == "number" else pattern.search(text)))
+    if "number" in found and not _asks(_NUMBER_ASKED, text, starts) and set(found) & {"person", "place", "org", "date"}:
+        # 规模数据的是谁, 在哪些地区…号码: a figure named by its noun, where another kind is asked for
+        found = tuple(t for t in found if t != "number") + ("number",)
     if "rank" in found and "place" in found and re.search(r"\bwhere\b", text, re.I) and not _PLACE_NOT_WHERE.search(text):
         found = tuple(t for t in found if t != "place")  # "where did it rank" asks for the rank
     return found
 
 
+# a figure asked for outright, not only named by its noun (规模, 比例, 号码)
+_NUMBER_ASKED = _re(r"多少|(?<!哪)几[个家项所位次批种名条座类倍号]|第几号|百分之|多大|多高|多长|多久|how many|how much|what share|what percentage|what proportion|what fraction|what percent|what amount|how large|how big|what number")
 _PLACE_NOT_WHERE = re.compile(r"哪里|哪儿|在哪|which (?:district|city|province)|address|located", re.I)
 
 
@@ -294,6 +299,12 @@ def classify(text: str) -> Intent:
                       "doc_number": None, "address": "place", "postcode": "number", "issuer": "org"}.get(field, qtype)
         return Intent(METADATA, **{**common, "qtype": kind_qtype, "qtypes": (kind_qtype,) if kind_qtype else ()}, field=field, fields=fields)
     m = _COMPARE.search(text)
+    adjective = next((g for g in ("adj1", "adj2") if m and m.group(g)), None)
+    if adjective:
+        bounds = word_bounds(text)
+        a, b = m.span(adjective)
+        if b not in bounds or (a not in bounds and text[a - 1] not in "更较"):
+            m = None  # 大 of 大厅, of 强大: no comparison
     if m and (qtype in ("number", "date", "rank", None) or re.search(r"哪个|哪一个|which", text, re.I)):
         if qtype is None:  # "哪个更多" compares figures; "哪一份更早", "which came first" compares dates
             common["qtype"] = "date" if re.search(r"早|晚|先|earlier|later|first", text, re.I) else "number"

@@ -1,0 +1,78 @@
+"""Chinese paraphrases through English: two words are near-synonyms when CC-CEDICT glosses both with
+the same specific English sense (客人 and 嘉宾 are both "guest", 捐款 and 捐赠 both "donation").
+
+A question word that no retrieved passage holds gains, as a weaker alternative, the passage words that
+share such a sense with it — the way a reader accepts 嘉宾 for 客人. Only words of the passages are
+candidates, so nothing is invented; a sense that many glosses share ("set", "make") says little and
+counts for less.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from rag.text import CJK, normalize, tokenize
+
+PARAPHRASE_WEIGHT = 0.6  # credit of a paraphrase relative to the word itself
+MIN_SIMILARITY = 0.2  # shared sense × how specific that sense is, in both words
+MAX_PARAPHRASES = 3  # per question word
+_CJK_WORD = re.compile(f"[{CJK}]{{2,}}")
+
+
+@lru_cache(maxsize=1)
+def _entries():
+    from rag.cedict import inverted
+
+    table = inverted()
+    where: dict[str, list[int]] = {}
+    for i, w in enumerate(table.words):
+        where.setdefault(w, []).append(i)
+    return table, where
+
+
+@lru_cache(maxsize=1 << 15)
+def senses(word: str) -> tuple[tuple[str, float], ...]:
+    """English keys of a Chinese word with the weight of each (its most direct sense 1.0)."""
+    table, where = _entries()
+    out: dict[str, float] = {}
+    for i in where.get(word, ()):
+        for k, w in table.keys(i):
+            out[k] = max(out.get(k, 0.0), w)
+    return tuple(out.items())
+
+
+def _specific(key: str) -> float:
+    table, _ = _entries()
+    n = table.gloss_count.get(key)
+    return 1.0 if n is None else min(1.0, 2.0 / math.log2(2 + n))
+
+
+def similarity(a: str, b: str) -> float:
+    """How surely a and b say the same thing: their best shared English sense, by the weight of that
+    sense in each word and how specific it is (0 when they share none)."""
+    sb = dict(senses(b))
+    return max((w * sb[k] * _specific(k) for k, w in senses(a) if k in sb), default=0.0)
+
+
+def with_paraphrases(info, passages: list[str]):
+    """info with paraphrase alternatives for its Chinese question words that no passage holds."""
+    texts = [normalize(p) for p in passages]
+    candidates: set[str] | None = None
+    concepts, said = [], []
+    for g in info.concepts:
+        word = g.source
+        if not _CJK_WORD.fullmatch(word) or g.entity or any(t in x for t, _ in g.alternatives for x in texts):
+            concepts.append(g)
+            continue
+        if candidates is None:
+            candidates = {w for x in texts for w in tokenize(x) if _CJK_WORD.fullmatch(w)}
+        scored = sorted(((similarity(word, c), c) for c in candidates if c != word), reverse=True)
+        found = [(c, round(PARAPHRASE_WEIGHT * min(1.0, s / 0.5 + 0.5), 3)) for s, c in scored[:MAX_PARAPHRASES] if s >= MIN_SIMILARITY]
+        if found:
+            g = replace(g, alternatives=g.alternatives + tuple(found))
+            said += [(word, c) for c, _ in found]
+        concepts.append(g)
+    return replace(info, concepts=tuple(concepts), paraphrases=info.paraphrases + tuple(said)) if said else info

@@ -42,7 +42,8 @@ def test_an_ordinal_in_the_question_must_not_be_contradicted(question, text, con
 
 @pytest.mark.parametrize(
     "question, division",
-    [("这个中心在哪个区？", "区"), ("该园区位于哪一个县？", "县"), ("Which district is it in?", "区"), ("这个中心在哪里？", None), ("Which city is it in?", None)],
+    [("这个中心在哪个区？", "区"), ("该园区位于哪一个县？", "县"), ("Which district is it in?", "区"), ("这个中心在哪里？", None), ("Which city is it in?", None),
+     ("人口集中在哪个区域？", None)],  # 区域 is an area, not a district
 )
 def test_a_question_can_ask_for_a_division(question, division):
     assert asked_division(question) == division

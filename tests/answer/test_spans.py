@@ -154,10 +154,25 @@ def test_a_name_ending_in_the_noun_asked_about_is_read_back_the_same_way():
         ("此花在暮春开放。", "暮春"),
         ("今后三年，园区将扩建一倍。", None),  # a span of years to come is no date
         ("这一时期物价平稳。", None),  # a period named only by a pronoun is no date
+        ("当河水漫过堤坝时，村民开始撤离。", "当河水漫过堤坝时"),  # when, said as a clause
+        ("当时，村民开始撤离。", None),  # 当时 (then) is no such clause
     ],
 )
 def test_dates_in_words_reign_years_and_named_periods(text, expected):
     assert span("date", text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("双方同意由 Northwind Traders 负责后续运营。", "Northwind Traders"),  # a body's name in Latin letters
+        ("该平台交给 BlueRiver 维护。", "BlueRiver"),
+        ("全市 GDP 增长 5%，AI 产业发展迅速。", None),  # all-capital abbreviations are terms, not names
+        ("该案由北河出版公司（Northriver Press）起诉。", "北河出版公司"),  # in brackets: a gloss of the name before
+    ],
+)
+def test_a_body_named_in_latin_letters(text, expected):
+    assert span("org", text) == expected
 
 
 def test_a_place_in_a_ranking_is_read_after_the_verb_that_ranks():

@@ -64,10 +64,16 @@ SPAN_PATTERNS = {
         r"(?![这那该此同新各每一])[\u4e00-\u9fff]{2}(?:时代|时期|年间|末年|初年)",  # 江户时代, 万历年间: a period by name
         # a bare year (在 1835 开放, 术赤 (1185-1226)): four digits that no measure word or unit follows
         rf"(?<![\d.,])(?:1\d|20)\d{{2}}(?![\d.,%％])(?!\s*(?:万|亿|千|百|余|多|[{COUNT}元月日号]|[A-Za-z]))",
+        r"(?:(?<=^)|(?<=[，,。；;：:\s]))当[^，,。；;：:？?]{2,30}?时(?=[，,\s])",  # 当德国开始建立殖民帝国时, …: when, as a clause
     ],
     "phone": [r"\d{7,}"],
     "place": [r"[\u4e00-\u9fff]{2,6}路\d+号"],
 }
+
+# a body's name written in Latin letters inside Chinese text (Virgin Media, BSkyB): each word capitalised,
+# with lower case in it — all-capital abbreviations (GDP, AI) are terms more often than names — and not in
+# brackets, where it glosses the Chinese name before it (费斯特出版公司 (Feist Publications))
+LATIN_NAME = re.compile(r"(?<![(（])(?<![(（]\s)(?<![A-Za-z0-9])[A-Z][A-Za-z0-9&'-]*[a-z][A-Za-z0-9&'-]*(?:\s+[A-Z][A-Za-z0-9&'-]+){0,3}(?![A-Za-z0-9])")
 
 # what a figure is asked as, and said as: growth (增长了多少) is answered by a sentence that says
 # something grew, with the figure after it; an average (平均, per project) by one given as such, not a total

@@ -10,6 +10,7 @@ from rag.answer.patterns import (
     COUNT,
     GROWTH_ASKED,
     GROWTH_SAID,
+    LATIN_NAME,
     NUM,
     ORDINAL_BEFORE,
     SPAN_NUM,
@@ -36,7 +37,7 @@ _KINDS = (("大学", "学院"), ("医院",), ("银行",), ("实验室",), ("研�
 _NAMED_BY_KIND_GROUPS = {kind: group for group in _KINDS for kind in group}
 _NAMED_BY_KIND = re.compile("|".join(_NAMED_BY_KIND_GROUPS))
 # A place asked for by its division (哪个区, which district) is named with it (浦东新区)
-_DIVISION_ASKED = re.compile(r"哪(?:个|一个)?([区县镇])|\b(?:which|what) (district|county|township)\b", re.IGNORECASE)
+_DIVISION_ASKED = re.compile(r"哪(?:个|一个)?([区县镇])(?!域)|\b(?:which|what) (district|county|township)\b", re.IGNORECASE)
 _DIVISION_WORDS = {"district": "区", "county": "县", "township": "镇"}
 # Verbs a name does not start with: 已落户东湖新城 → 东湖新城
 _NAME_VERBS = frozenset("落户 位于 建设 设立 成立 创建 进入 入驻 注册 打造 建成 组建 支持 推动 依托 联合 发布 开展 成为 包括 聚焦 围绕 拥有 集聚 引进 布局 实施 启动 加快 推进 建立 形成 突破".split())
@@ -162,7 +163,7 @@ def key_span(qtype: str | None, text: str, anchors: list[tuple[int, float]], ent
         found += [(max(r, 1), a, b) for r, a, b in named] if qtype in ("org", "place") else named
     if qtype in ("person", "org", "place"):
         kind = "org" if qtype == "person" else qtype
-        names = _names_in(text, entities.get(kind, frozenset())) + _ending_names(text, NAME_ENDINGS[kind])
+        names = _names_in(text, entities.get(kind, frozenset())) + _ending_names(text, NAME_ENDINGS[kind]) + ([m.span() for m in LATIN_NAME.finditer(text)] if qtype == "org" else [])
         endings = tuple(e for h in head if _NAMED_BY_KIND.fullmatch(h) for e in _NAMED_BY_KIND_GROUPS[h]) if qtype == "org" else ()
         if endings:  # "which university": a university's name ends in 大学, and 蛋白质中心 is none
             names = [(s, e) for s, e in names if text[s:e].endswith(endings)]

@@ -193,3 +193,10 @@ def test_who_proposed_is_the_proposer_only_of_a_proposal_or_suggestion(question,
 @pytest.mark.parametrize("question", ["青石镇又叫什么？", "这种草又被称为什么？", "该协会的简称是什么？", "这种鱼的俗名是什么？"])
 def test_a_question_for_another_name_asks_for_a_name(question):
     assert classify(question).qtype == "name"
+
+
+@pytest.mark.parametrize("question, future", [("这座桥什么时候将建成？", True), ("他什么时候将这幅画卖给了博物馆？", False), ("新馆预计什么时候开放？", True)])
+def test_when_will_asks_for_a_time_to_come_but_jiang_before_a_pronoun_is_ba(question, future):
+    from rag.answer.intent import WHEN_FUTURE
+
+    assert bool(WHEN_FUTURE.search(question)) is future

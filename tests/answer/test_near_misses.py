@@ -23,6 +23,11 @@ def engine(tmp_path_factory):
             body2="绿色技术创新联盟已有成员单位 60 家。2022年起开展绿色认证办法预研。同时研发并发布了通用模型“天工”。"
                   "绿色技术创新联盟理事长为玛丽·李。联盟与约翰·张等专家签约 8 个项目，合同金额 900 万元。",
         ),
+        "c.txt": dict(
+            docno="沪科建复〔2024〕9号", no="0309",
+            lead="建设科普场馆新馆",
+            body="科普场馆新馆主体结构已于 2023 年完工。新馆预计将于 2026 年 6 月向公众开放。",
+        ),
     })
 
 
@@ -157,3 +162,8 @@ def test_an_average_is_not_answered_by_a_total(engine):
 def test_a_yes_no_question_with_exceed_compares_the_figure(engine):
     assert engine.ask("Did green technology R&D investment exceed 3 billion yuan in 2024?").verdict == "yes"  # 35 亿元
     assert engine.ask("2024年绿色技术研发投入是否超过40亿元？").verdict == "no"
+
+
+def test_when_something_will_happen_is_answered_by_the_time_it_is_due(engine):
+    a = engine.ask("科普场馆新馆预计什么时候开放？")
+    assert a.found and a.key.replace(" ", "") == "2026年6月"

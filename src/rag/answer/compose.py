@@ -9,6 +9,7 @@ the reply (rag.answer.metadata) and verdicts (rag.answer.verdict) build on those
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, replace
 
@@ -69,6 +70,9 @@ class Scored:
     @property
     def typed(self) -> bool:
         return self.features.span is not None
+
+
+_DUE = re.compile(r"将于|预计|计划于|拟于|有望于")  # a time something is due at: 预计将于 2018 年回归
 
 
 def _with_paraphrases(words, info: QueryInfo) -> list[str]:
@@ -198,7 +202,7 @@ class Composer:
             return False  # "the average amount per project" is not answered by the total
         if info.intent.qtype == "place" and not s.typed and asked_division(info.text):
             return False  # "which district" wants a district's name
-        if info.intent.qtype == "date" and WHEN_FUTURE.search(info.text) and not FUTURE.search(s.before + s.text):
+        if info.intent.qtype == "date" and WHEN_FUTURE.search(info.text) and not (FUTURE.search(s.before + s.text) or _DUE.search(s.text)):
             return False  # "by when will it be issued" is not answered by when work on it began
         if info.intent.qtype == "org" and info.head and not s.typed:
             return False  # "哪所高校牵头" wants a body's name, not the clause that names what it did

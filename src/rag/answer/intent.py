@@ -124,7 +124,7 @@ _REPLY_WORDS = _re(r"答复|回复|复函|文号|这份|该文|此文|发文|印
 _ISSUED = _re(r"印发|发文|发出|签发|落款|答复|回复|\bissued\b|\bdated\b|\bsent\b|\bsigned\b|\bwritten\b|\breplied\b")
 
 # "By when will …", "预计何时出台": a date still to come
-WHEN_FUTURE = _re(r"\bby when\b|\bwhen will\b|\bwhen (?:is|are) (?:\w+ ){1,8}(?:expected|due|planned|scheduled)\b|(?:何时|什么时候|哪一?年)(?:将|会|能|要|可以|才能)|预计(?:何时|什么时候|哪一?年)|计划(?:何时|什么时候|哪一?年)")
+WHEN_FUTURE = _re(r"\bby when\b|\bwhen will\b|\bwhen (?:is|are) (?:\w+ ){1,8}(?:expected|due|planned|scheduled)\b|(?:何时|什么时候|哪一?年)(?:将(?![他她它其这那该此])|会|能|要|可以|才能)|预计(?:何时|什么时候|哪一?年)|计划(?:何时|什么时候|哪一?年)")
 SINGLE_THING = ("number", "date", "duration", "person", "rank", "phone", "name", "org", "place")  # what one fact answers
 _PLAN = _re(
     r"下一步|下阶段|下一阶段|今后|后续(?:有什么|有何|有哪些|会|将|要|如何|怎么|怎样|工作|安排|打算|计划|举措)|未来[^，,。？?]{0,12}?(?:将|会|要|打算|计划|如何)|接下来|打算|计划(?:如何|怎么|怎样|做|采取|推进)|有何计划|什么计划|哪些计划|(?<![已])将(?:如何|怎样|怎么|采取|会|重点|推进|做)|将要|准备(?:如何|怎么|做)|拟(?:如何|怎样|采取)|"

@@ -74,8 +74,10 @@ def test_form_words_of_list_and_plan_questions_are_not_concepts():
         ("获奖的参赛作品有多少件？", "参赛作品"),  # the noun after 的, not its modifier
         ("社区卫生服务站在三个街道有多少家？", "社区卫生服务站"),  # the noun before where it is
         ("这些候鸟大概有多少种？", "这些候鸟"),  # 大概 is not part of the noun
-        ("该项目有多少人才入选？", "人才入选"),  # a measure word that begins the noun (人才, 家庭) is part of it
-        ("该镇有多少家庭受益？", "家庭受益"),
+        ("该项目有多少人才入选？", "人才"),  # a measure word that begins the noun (人才, 家庭) is part of it; the verb after is not
+        ("该镇有多少家庭受益？", "家庭"),
+        ("全县有多少家外地企业的分支机构？", "分支机构"),  # the noun after 的
+        ("哪两家外地研究院的本地分部参与了？", "外地研究院"),  # unless a body is counted and a part of it follows
     ],
 )
 def test_the_noun_a_count_is_of(question, head):

@@ -24,8 +24,9 @@ _ANY_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 _YEAR_RE = re.compile(r"(?<!\d)(?<!before )(?<!after )(?<!prior to )(19\d{2}|20\d{2})(?!\d)(?!\s*年?\s*(?:之前|以前|之后|以后|前|后)(?![\d一二三四五六七八九十两几半]))", re.IGNORECASE)
 # "哪几个", "哪两家", "哪些", and the unit asked for ("多少亿元"): the question's form, not content
 _WHICH = re.compile(r"哪[一两二三四五六七八九十几]?[个家项所位名种类批条些份次年天]?|(?<=多少)(?:亿元|万元|亿|万|元|平方米|公里|吨)")
-# words that ask when, where, how long (什么时候, 何年): the form of the question, which no answer holds
-_ASKING = re.compile(r"什么时候|什么时间|何时|何年|何月|何日|何地|何处|何人|多长时间|多少时间|多长的时间")
+# words that ask when, where, how long (什么时候, 何年), and up to when (到现在为止): the form of the question
+_ASKING = re.compile(r"什么时候|什么时间|何时|何年|何月|何日|何地|何处|何人|多长时间|多少时间|多长的时间"
+                     r"|(?:到|截至|截止到?)(?:现在|目前)为?止|迄今为止|目前为止")  # and up to now: the time of every figure given
 _ANSWER_KIND = re.compile(r"(?:year|month|day|date|time|number|amount|name|count|total|figure)s?|one|two|three|four|five|six|seven|eight|nine|ten|several", re.I)
 # Intents whose question words (措施, 下一步, 是否, measures, will) are form, not content
 _FORM_KINDS = (LIST, PLAN, SUMMARY, YESNO, METADATA)
@@ -221,7 +222,9 @@ _ZH_VERBS = "拥有|具有|占有|研发|开发|牵头|主导|运营|发起|开�
 # measure words before the noun asked about (多少颗大犬齿: the noun is 大犬齿; 多少次擒杀: 擒杀): those of
 # the counts answers give, and more
 _MEASURE = "".join(dict.fromkeys(COUNT + "类颗户首处只头匹张辆艘架栋层幅棵株枚盏块"))
-_ZH_HEAD = re.compile(rf"(?:多少[{_MEASURE}]?|(?<!哪)几[{_MEASURE}]|哪些|哪几[个项家种类所位条批]?|哪[两三四五六七八九十][个项家种类所位条批]?|哪[个种类家所位条项批]|什么样?的?|何种)([{CJK}]{{1,12}}?)(?=[的是在和与，,？?。了呢吗等要将会由被给从向对来去把让使为能可已还都也就；;！!\s]|(?<![持所拥])有|{_ZH_VERBS}|$)")
+_HEAD_END = rf"(?=[的是在和与，,？?。了呢吗等要将会由被给从向对来去把让使为能可已还都也就；;！!\s]|(?<![持所拥])有|{_ZH_VERBS}|$)"
+_ZH_HEAD = re.compile(rf"(?:多少[{_MEASURE}]?|(?<!哪)几[{_MEASURE}]|哪些|哪几[个项家种类所位条批]?|哪[两三四五六七八九十][个项家种类所位条批]?|哪[个种类家所位条项批]|什么样?的?|何种)([{CJK}]{{1,12}}?){_HEAD_END}")
+_AFTER_DE = re.compile(rf"的([{CJK}]{{2,12}}?){_HEAD_END}")  # 多少家外商投资的研发中心: the noun after 的
 _ZH_HEAD_BEFORE = re.compile(rf"([{CJK}]{{2,16}}?)(?:(?:主要|一共|总共|共|可以?|大概|大约|目前|现在|如今|到底|究竟|总计|合计)?(?:分为|分成|分|有|共有|一共有|累计有|已有|大约有|约有|大约|约)?(?:多少|几)[{_MEASURE}]|的?(?:数量|数目|总数|个数))")
 # what comes before the noun counted in the phrase before 有多少: 揭榜成功签约的项目 → 项目 (after 的);
 # 市级企业技术中心在五个新城 → 市级企业技术中心 (before a place it is in)
@@ -246,8 +249,12 @@ def head_noun(text: str, lang: str, groups, translator=None) -> tuple[str, ...]:
                 phrase = measure + phrase  # 多少人才, 多少家庭: the measure word begins the noun
             elif measure in "人次" and rest and tag(rest[0][0]).startswith("v"):
                 return ()  # 多少人参加了: people are counted, and what they did follows
+        if m and phrase[-1:] not in _NOUN_SUFFIX and (after := _AFTER_DE.match(text, m.end(1))):
+            phrase = after.group(1)  # but 哪两家外地实验室的上海基地 counts laboratories, whose bases follow
         if m and not re.fullmatch(rf"[{_MEASURE}]", phrase):
             parts = [w for w, _ in words(phrase)] or [phrase]
+            if len(parts) > 1 and tag(parts[-1]).startswith("v"):  # 多少所大学设有: the verb that follows is no part of it
+                phrase, parts = "".join(parts[:-1]), parts[:-1]
             heads = [phrase, parts[0], parts[-1]]  # after the question word the noun comes first: 几家医院合建 → 医院
         else:
             m = _ZH_HEAD_BEFORE.search(text)  # 市级企业技术中心有多少家: the noun comes last

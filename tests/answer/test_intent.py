@@ -84,6 +84,8 @@ def test_units_counters_and_roles():
     intent = classify("全市目前有多少家孵化器？")
     assert (intent.unit, intent.counter) == ("count", "家")
     assert classify("What share of exports went to Europe?").unit == "percent"
+    assert (classify("县城的学校占全县的几分之几？").qtype, classify("县城的学校占全县的几分之几？").unit) == ("number", "percent")
+    assert classify("本地企业能占到几成？").unit == "percent"
     assert classify("Who is the president of the university?").person_role  # a body's name will not do
     assert not classify("谁是当时世界第二大石油生产国?").person_role
 

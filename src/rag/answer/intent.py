@@ -63,7 +63,7 @@ _TYPES = [
     ("duration", _re(r"多久|多长时间|多长的时间|多少(?:的)?时间|多少年(?!前)|(?<!哪)几年(?!前)|how long|for how many years|how many years")),
     ("date", _re(r"哪一年|哪几年|哪年|何年|何时|什么时候|哪一天|哪天|日期|几月|哪个月|什么时间|\bwhen\b(?!\s+(?-i:[a-z]+ing|asked|faced|given|compared)\b)|what year|which year|what date|what day|what month|which month|month and year|since when|\bdated\b|\bdate of\b")),
     ("name", _re(r"叫什么|什么名字|名称是什么|名字是什么|称为什么|称之为什么|全称|(?:又|也|亦)(?:被|可以)?(?:称|叫|名)|别称|别名|俗称|俗名|简称|旧称|旧名|前称|原名|本名|what is the name|what's the name|what is it called|what was it called|called what|\bfull name\b|\btitle of\b")),
-    ("number", _re(r"多少|(?<!哪)几[个家项所位次批种名条座类倍号]|第几号|编号|号码|数量|比重|比例|占比|百分之|金额|规模|总额|总量|多大|多高|多长|多久|造价|工资|薪酬|\b(?:what|how) (?:is|was|are|were) the (?:cost|price|salary|salaries|wages?|budget)\b|how many|how much|what share|what percentage|what proportion|what fraction|number of|what percent|what amount|how large|how big|what number|\bcount of\b|\btotal\b|\bbudget\b|\bamount\b|预算")),
+    ("number", _re(r"多少|(?<!哪)几[个家项所位次批种名条座类倍号成]|几分之几|第几号|编号|号码|数量|比重|比例|占比|百分之|金额|规模|总额|总量|多大|多高|多长|多久|造价|工资|薪酬|\b(?:what|how) (?:is|was|are|were) the (?:cost|price|salary|salaries|wages?|budget)\b|how many|how much|what share|what percentage|what proportion|what fraction|number of|what percent|what amount|how large|how big|what number|\bcount of\b|\btotal\b|\bbudget\b|\bamount\b|预算")),
     ("person", _re(r"谁|哪位|哪几位|姓名|联系人|\bwho\b|\bwhom\b|\bwhose\b|contact person|name of|addressed to")),
     ("place", _re(r"哪里|哪儿|在哪(?![次个些一位年天家所])|何地|哪些地[区方]|哪个地[区方]|哪些国家|哪个国家|哪[个些]省|哪[个些]城市|哪个区|什么地方|地址|位于|\bwhere\b|which district|which city|which province|address|located")),
     ("org", _re(r"哪个单位|哪些单位|哪[一两二三四五六七八九十几]?家|哪个机构|哪些机构|什么机构|哪所|哪些高校|哪个部门|哪些部门|哪些企业|哪个企业|哪个实验室|哪些实验室|哪个组织|which organi[sz]ation|which institution|which compan|which universit|which lab|which department|which agenc|which enterprise|which bod(?:y|ies)|what organi[sz]ation|what institution")),
@@ -76,7 +76,7 @@ _PERSON_ROLE = _re(ROLES_ZH + r"|\bdirector\b|\bhead(?:s|ed)?\b|\bchief\b|chairm
 
 # The kind of quantity a number question asks for: a span of another kind does not answer it.
 _UNIT_QUESTION = [
-    ("percent", _re(r"比重|占比|比例|百分之|百分比|percent|percentage|share of|what share|proportion|what fraction")),
+    ("percent", _re(r"比重|占比|比例|百分之|百分比|几分之几|几成|percent|percentage|share of|what share|proportion|what fraction")),
     ("money", _re(r"多少(?:亿|万|千)?元|多少钱|金额|资金|经费|预算|投资额|造价|费用|成本|价格|工资|薪酬|薪资|\bcosts?\b|\bprices?\b|\bsalar(?:y|ies)\b|\bwages?\b|how much money|funding|\byuan\b|\brmb\b|\bbudget\b|\bexpenditure\b|how much (?:\w+ ){0,4}(?:spen[dt]|invest|cost|pa(?:y|id)|fund|allocat|grant)")),
     ("serial", _re(r"第几号|编号|几号|号码|(?:proposal|suggestion) number|number of the (?:proposal|suggestion)|serial")),
     ("count", _re(rf"多少[{COUNT}]|(?<!哪)几[{COUNT}]|how many")),
@@ -213,7 +213,7 @@ def span_types(text: str) -> tuple[str, ...]:
 
 
 # a figure asked for outright, not only named by its noun (规模, 比例, 号码)
-_NUMBER_ASKED = _re(r"多少|(?<!哪)几[个家项所位次批种名条座类倍号]|第几号|百分之|多大|多高|多长|多久|how many|how much|what share|what percentage|what proportion|what fraction|what percent|what amount|how large|how big|what number")
+_NUMBER_ASKED = _re(r"多少|(?<!哪)几[个家项所位次批种名条座类倍号成]|几分之几|第几号|百分之|多大|多高|多长|多久|how many|how much|what share|what percentage|what proportion|what fraction|what percent|what amount|how large|how big|what number")
 _PLACE_NOT_WHERE = re.compile(r"哪里|哪儿|在哪|which (?:district|city|province)|address|located", re.I)
 
 

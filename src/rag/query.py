@@ -234,7 +234,7 @@ _EN_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|are|was|we
 _GENERIC_HEADS = {"措施", "举措", "工作", "做法", "计划", "打算", "方式", "办法", "内容", "情况", "问题", "东西", "事情", "进展", "成效"}
 _SHARE_HEADS = {"比例", "百分比", "比重", "占比", "份额"}  # a share is said as a percentage or a fraction, not by naming what is counted
 # Endings of place and institution nouns: 先导区 answers 什么样的产业区, 良渚实验室 which laboratory
-_NOUN_SUFFIX = set("区城市县镇村室所院校馆站园库厂会局委办部处")
+NOUN_SUFFIX = set("区城市县镇村室所院校馆站园库厂会局委办部处")
 
 
 def head_noun(text: str, lang: str, groups, translator=None) -> tuple[str, ...]:
@@ -249,7 +249,7 @@ def head_noun(text: str, lang: str, groups, translator=None) -> tuple[str, ...]:
                 phrase = measure + phrase  # 多少人才, 多少家庭: the measure word begins the noun
             elif measure in "人次" and rest and tag(rest[0][0]).startswith("v"):
                 return ()  # 多少人参加了: people are counted, and what they did follows
-        if m and phrase[-1:] not in _NOUN_SUFFIX and (after := _AFTER_DE.match(text, m.end(1))):
+        if m and phrase[-1:] not in NOUN_SUFFIX and (after := _AFTER_DE.match(text, m.end(1))):
             phrase = after.group(1)  # but 哪两家外地实验室的上海基地 counts laboratories, whose bases follow
         if m and not re.fullmatch(rf"[{_MEASURE}]", phrase):
             parts = [w for w, _ in words(phrase)] or [phrase]
@@ -263,7 +263,7 @@ def head_noun(text: str, lang: str, groups, translator=None) -> tuple[str, ...]:
             phrase = _BEFORE_NOUN.sub("", _PLACE_AFTER_NOUN.sub("", m.group(1)))
             parts = [w for w, _ in words(phrase)] or [phrase]
             heads = [phrase, parts[-1], parts[0]]
-        suffix = [p[-1] for p in (parts[0], parts[-1]) if p[-1] in _NOUN_SUFFIX]
+        suffix = [p[-1] for p in (parts[0], parts[-1]) if p[-1] in NOUN_SUFFIX]
     else:
         m = _EN_HEAD.search(text)
         if not m or translator is None:
@@ -286,7 +286,7 @@ def head_noun(text: str, lang: str, groups, translator=None) -> tuple[str, ...]:
             # no Chinese word for it in the replies ("how many students"): its English form stays the
             # head, which no passage holds, so nothing is taken for a count of it
             heads = [alt for alt, _ in ranked[0].alternatives[:1]]
-        suffix = [h[-1] for h in heads[:1] if h[-1] in _NOUN_SUFFIX]
+        suffix = [h[-1] for h in heads[:1] if h[-1] in NOUN_SUFFIX]
     if heads and (heads[0] in _SHARE_HEADS or (lang == "en" and _SHARE_HEADS & set(heads))):  # an English word's translations are alike
         return ()
     heads = [h for h in heads if h not in _GENERIC_HEADS and len(h) >= 2] + suffix

@@ -27,6 +27,8 @@ from rag.answer.intent import classify, is_question
         ("What will the council do next to reduce flooding?", "plan", None),
         ("对居民反映的问题，街道后续有什么安排？", "plan", None),  # 后续: what follows
         ("What follow-up work is planned for the bridge?", "plan", None),
+        ("Which bodies issued the action plan on river clean-up in 2021?", "list", "org"),  # a plan named, not asked for
+        ("What does the district plan to do about the river?", "plan", None),
         ("Which team ranks first in the league?", "factoid", None),  # ranks: a verb, not a plural
         ("What did the council promise to do about the flooding?", "plan", None),
         ("后续支持的条件有哪些？", "list", None),  # 后续 as a word of the topic, not the future asked
@@ -42,6 +44,7 @@ from rag.answer.intent import classify, is_question
         ("在哪些城市，出租车的号码都是同一类型的？", "list", "place"),
         ("这份答复的联系人是谁？", "metadata", "person"),
         ("When was the reply issued?", "metadata", "date"),
+        ("On what date did the bureau reply to the proposal on flood control?", "metadata", "date"),
         ("学校对这个建议的态度是什么？", "summary", None),
     ],
 )

@@ -101,6 +101,7 @@ def test_a_bare_year_is_a_date_but_a_count_is_not(text, expected):
         ("org", "他先后在广西壮族自治区计划委员会任职。", "广西壮族自治区计划委员会"),
         ("org", "人才主要来自上海交通大学。", "上海交通大学"),  # 来自 is a verb the name does not start with
         ("place", "项目已落户临港新片区。", "临港新片区"),
+        ("org", "该区组建了城市更新研究院。", "城市更新研究院"),  # nor with the particle 了
     ],
 )
 def test_a_name_is_read_back_word_by_word_to_its_start(qtype, text, expected):
@@ -124,7 +125,7 @@ def test_a_document_asked_for_is_named_by_its_title_whatever_its_last_word():
     text = "本区完善了人才政策，并制定《关于促进社区图书馆发展的若干措施》。"
     assert span(None, text, head=("政策文件", "政策")) == "关于促进社区图书馆发展的若干措施"
     assert span(None, text, head=("文件",)) == "关于促进社区图书馆发展的若干措施"
-    assert span(None, "本区完善了人才政策。", head=("政策",)) == "本区完善了人才政策"  # no title: the noun's name
+    assert span(None, "本区完善了人才政策。", head=("政策",)) == "人才政策"  # no title: the noun's name, not the verb and 了 before it
 
 
 def test_a_change_is_answered_by_the_figure_it_went_to_unless_the_year_it_left_is_asked():

@@ -53,6 +53,18 @@ def test_runs_of_items_inside_sentences():
     assert form == "run" and [sentence[a:b] for a, b in units][-1] == "亚碘酰苯" and len(units) == 5
 
 
+@pytest.mark.parametrize(
+    "sentence, items",
+    [
+        ("去年 3 月，区教育局、区卫健委、区体育局联合发布《青少年健康促进计划》。", ["区教育局", "区卫健委", "区体育局"]),
+        ("甲公司、乙公司、丙公司生物医药创新中心都已投用。", ["甲公司", "乙公司", "丙公司生物医药创新中心"]),  # 创新 in a name
+    ],
+)
+def test_the_last_item_ends_before_what_the_sentence_says_of_them_all(sentence, items):
+    form, units = inline_units(sentence)
+    assert [sentence[a:b] for a, b in units] == items
+
+
 def test_the_run_of_the_kind_asked_about_wins():
     sentence = "他从八岁起学习功夫，精通跆拳道、空手道，以及散打、咏春、气功、太极等多种中国武术。"  # CMRC 2018
     form, units = inline_units(sentence, head=("武术",))

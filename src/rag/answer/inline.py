@@ -10,8 +10,8 @@ import re
 
 from rag.answer.spans import TITLE, head_spans
 from rag.answer.tense import FUTURE
-from rag.query import function_words
-from rag.text import pieces
+from rag.query import NOUN_SUFFIX, function_words
+from rag.text import pieces, tag
 
 def _parallel(names: list[str], name: str) -> bool:
     """Whether a quoted name is one of parallel ones: it shares its last or first character with
@@ -123,7 +123,7 @@ _AND = re.compile(r"和|及|以及|与")
 def _tidy_run(sentence: str, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A run's items as a reader lists them: the last ends before 等 or a count of them (生物医药三大领域
     → 生物医药) and splits at 和 (船舶动力和超导 → 船舶动力, 超导); the first starts after its clause's
-    lead-in (本市已在集成电路 → 集成电路)."""
+    lead-in (本市已在集成电路 → 集成电路), the last ends before what the clause says of them all."""
     units = list(units)
     first = sentence[units[0][0]:units[0][1]]
     if "“" in first and "”" not in first[first.rindex("“"):]:
@@ -155,7 +155,26 @@ def _tidy_run(sentence: str, units: list[tuple[int, int]]) -> list[tuple[int, in
         if len(both) == 1:
             units[k:k + 1] = [(a, a + both[0].start()), (a + both[0].end(), b)]
     units[0] = _after_lead_in(sentence, units[0], units[1:])
+    units[-1] = _before_tail(sentence, units[-1], units[:-1])
     return units
+
+
+def _before_tail(sentence: str, unit: tuple[int, int], others: list[tuple[int, int]]) -> tuple[int, int]:
+    """The last item of a run without what its clause says of the whole run (市国资委联合印发《…》 →
+    市国资委): cut before the first verb or adverb, when the item runs on far past the items beside it."""
+    s, e = unit
+    if not others:
+        return unit
+    lengths = sorted(b - a for a, b in others)
+    typical = lengths[len(lengths) // 2]
+    if e - s <= 2 * typical + 2:
+        return unit
+    at, words = s, pieces(sentence[s:e])
+    for w, following in zip(words, words[1:] + [""]):
+        if at - s >= 2 and tag(w)[:1] in ("v", "d", "p") and following[-1:] not in _BODY_END:  # 创新中心 is a name
+            return s, at
+        at += len(w)
+    return unit
 
 
 def _after_lead_in(sentence: str, unit: tuple[int, int], others: list[tuple[int, int]]) -> tuple[int, int]:
@@ -194,6 +213,7 @@ def _after_lead_in(sentence: str, unit: tuple[int, int], others: list[tuple[int,
     return best, e
 
 
+_BODY_END = NOUN_SUFFIX | {"心"}  # the last characters of names of bodies and places (创新中心)
 _INTRODUCING = re.compile(r"(?:包括|包含|涵盖|例如|比如|诸如|如(?![期何今实果同此]))(?:了)?\s*")  # the word that opens a list, not its first item
 _QUANTITY = re.compile(r"(?:[一二三四五六七八九十两几多若各数]|\d+)[批些个项家类种位所条]|一系列|若干")  # nor with 一批
 # prepositions and particles: no item opens with one

@@ -119,7 +119,7 @@ def reply_kind_asked(text: str) -> str | None:
 
 
 # A date question is about the reply itself only when it speaks of the reply (issued, 印发, 发文).
-_REPLY_DATE = _re(r"(?:答复|回复|复函|文件|这份|该文|此文|发文|印发|成文|签发|落款)[^，,。？?]{0,8}(?:什么时候|哪天|何时|日期|时间|哪一天|几号|哪年|哪一年)|(?:什么时候|何时|哪天)[^，,。？?]{0,6}(?:答复|回复|印发|发文|发出)|印发日期|发文日期|成文日期|落款日期|答复日期|when was (?:the|this|that|his|her|their)? ?(?:reply|response|document|letter|answer)|when (?:was|did) [^?]{0,40}\b(?:reply|respond|response)\b|date of (?:the )?(?:reply|response|issue|document)|(?:reply|response|document|letter) (?:was )?(?:issued|dated|sent|signed|published)")
+_REPLY_DATE = _re(r"(?:答复|回复|复函|文件|这份|该文|此文|发文|印发|成文|签发|落款)[^，,。？?]{0,8}(?:什么时候|哪天|何时|日期|时间|哪一天|几号|哪年|哪一年)|(?:什么时候|何时|哪天)[^，,。？?]{0,6}(?:答复|回复|印发|发文|发出)|印发日期|发文日期|成文日期|落款日期|答复日期|when was (?:the|this|that|his|her|their)? ?(?:reply|response|document|letter|answer)|when (?:was|did) [^?]{0,40}\b(?:reply|respond|response)\b|(?:what|which) (?:date|day) (?:did|was) [^?]{0,40}\b(?:reply|respond|response)\b|date of (?:the )?(?:reply|response|issue|document)|(?:reply|response|document|letter) (?:was )?(?:issued|dated|sent|signed|published)")
 _REPLY_WORDS = _re(r"答复|回复|复函|文号|这份|该文|此文|发文|印发|\breply\b|\bresponse\b|\bletter\b|document")
 _ISSUED = _re(r"印发|发文|发出|签发|落款|答复|回复|\bissued\b|\bdated\b|\bsent\b|\bsigned\b|\bwritten\b|\breplied\b")
 
@@ -128,7 +128,7 @@ WHEN_FUTURE = _re(r"\bby when\b|\bwhen will\b|\bwhen (?:is|are) (?:\w+ ){1,8}(?:
 SINGLE_THING = ("number", "date", "duration", "person", "rank", "phone", "name", "org", "place")  # what one fact answers
 _PLAN = _re(
     r"下一步|下阶段|下一阶段|今后|后续(?:有什么|有何|有哪些|会|将|要|如何|怎么|怎样|工作|安排|打算|计划|举措)|未来[^，,。？?]{0,12}?(?:将|会|要|打算|计划|如何)|接下来|打算|计划(?:如何|怎么|怎样|做|采取|推进)|有何计划|什么计划|哪些计划|(?<![已])将(?:如何|怎样|怎么|采取|会|重点|推进|做)|将要|准备(?:如何|怎么|做)|拟(?:如何|怎样|采取)|"
-    r"next steps?|next stage|next phase|going forward|\bpromi[sz](?:e|es|ed|ing) to\b|follow-?up (?:work|steps?|actions?|measures?|plans?)|from now on|in (?:the )?(?:future|coming years?)|\bplan(?:s|ned|ning)? (?:to|for|on)\b|what (?:are|is) (?:the |its |their |his |her )?(?:\w+ ){0,3}plans?\b|\bintends?\b|\bintentions?\b|going to|\bwill\b(?=(?:\s+\w+){0,4}\s+(?:do|take|pursue|continue|focus|promote|strengthen|support|implement|carry|deepen|push|improve|build|develop|advance|work|plan|adopt|introduce|launch|set|help|raise|expand)(?:e?d|s|ing)?\b)|\bwill\b[^?]*\bnext\b|\bupcoming\b|what (?:else )?(?:is|are) .{0,40} (?:planning|planned)"
+    r"next steps?|next stage|next phase|going forward|\bpromi[sz](?:e|es|ed|ing) to\b|follow-?up (?:work|steps?|actions?|measures?|plans?)|from now on|in (?:the )?(?:future|coming years?)|(?<!action )(?<!the )(?<!an )(?<!work )\bplan(?:s|ned|ning)? (?:to|for|on)\b|what (?:are|is) (?:the |its |their |his |her )?(?:\w+ ){0,3}plans?\b|\bintends?\b|\bintentions?\b|going to|\bwill\b(?=(?:\s+\w+){0,4}\s+(?:do|take|pursue|continue|focus|promote|strengthen|support|implement|carry|deepen|push|improve|build|develop|advance|work|plan|adopt|introduce|launch|set|help|raise|expand)(?:e?d|s|ing)?\b)|\bwill\b[^?]*\bnext\b|\bupcoming\b|what (?:else )?(?:is|are) .{0,40} (?:planning|planned)"
 )
 _LIST = _re(
     r"哪些(?:措施|举措|工作|做法|方面|政策|领域|任务|方向|机制|平台|项目|内容|建议|成效|成果|进展|行动|办法|手段|途径|方式|支持|安排|重点)|有哪些|有什么(?:措施|举措|做法|政策|安排|进展|成效)|采取了?(?:什么|哪些|何种)|主要做法|具体(?:措施|做法|举措)|几个方面|哪几个方面|哪几项|怎么做|怎样做|做了哪些|如何(?:推进|支持|加强|促进|推动|开展|做|落实|完善|提升|强化|鼓励|引导|解决|应对|保障|培育|建设|打造)|"

@@ -42,7 +42,7 @@ _DIVISION_WORDS = {"district": "区", "county": "县", "township": "镇"}
 # Verbs a name does not start with: 已落户东湖新城 → 东湖新城
 _NAME_VERBS = frozenset("落户 位于 建设 设立 成立 创建 进入 入驻 注册 打造 建成 组建 支持 推动 依托 联合 发布 开展 成为 包括 聚焦 围绕 拥有 集聚 引进 布局 实施 启动 加快 推进 建立 形成 突破".split())
 _VERB_ENDS = "在于为到至自向给"  # 设在, 位于, 成为, 来自: a word ending so is a verb with its preposition, not part of a name
-_NAME_STOP = set("的、与和及在为是对由以从向将把被等也并或同跟给于其之如即共已均还又再所各每该此这那有到至经自沪，,。；;：:（）()“”《》「」 \n")
+_NAME_STOP = set("的了、与和及在为是对由以从向将把被等也并或同跟给于其之如即共已均还又再所各每该此这那有到至经自沪，,。；;：:（）()“”《》「」 \n")
 _ALIAS_WORDS = "又名|又称|别称|别名|也叫|也称|俗称|俗名|简称|旧称|旧名|前称|原名|本名|又叫|亦称|亦名|通称|一名|或称"
 _ALIAS = r"[^，,。；;（()）“”「」、\s或和及]{1,16}"
 SPAN_PATTERNS["name"] = [r"(?<=“)[^“”]{1,24}(?=”)", r"(?<=《)[^《》]{1,40}(?=》)"]

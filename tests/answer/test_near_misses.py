@@ -167,3 +167,9 @@ def test_a_yes_no_question_with_exceed_compares_the_figure(engine):
 def test_when_something_will_happen_is_answered_by_the_time_it_is_due(engine):
     a = engine.ask("科普场馆新馆预计什么时候开放？")
     assert a.found and a.key.replace(" ", "") == "2026年6月"
+
+
+def test_a_single_one_is_not_answered_by_a_total(engine):
+    assert engine.ask("联盟签约项目的合同金额是多少？").key.replace(" ", "") == "900万元"
+    assert engine.ask("联盟签约的单个项目合同金额是多少？").found is False
+

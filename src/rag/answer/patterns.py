@@ -79,8 +79,8 @@ LATIN_NAME = re.compile(r"(?<![(（])(?<![(（]\s)(?<![A-Za-z0-9])[A-Z][A-Za-z0-
 # something grew, with the figure after it; an average (平均, per project) by one given as such, not a total
 GROWTH_ASKED = re.compile(r"(?:增长|增加|提高|提升|上升)了?多少|增幅|增速|增长率|\bhow much\b.*\b(?:grow|grew|grown|increase[sd]?|rise|rose|risen)\b|\bgrowth (?:rate|of)\b", re.IGNORECASE)
 GROWTH_SAID = re.compile(r"增|提高|提升|上升|翻番|翻了|升至|涨")
-AVERAGE_ASKED = re.compile(r"平均|人均|户均|年均|\baverage\b|\bper (?:capita|person|head|project|year|enterprise|company)\b|\bmean\b", re.IGNORECASE)
-AVERAGE_SAID = re.compile(r"平均|均|每")
+AVERAGE_ASKED = re.compile(r"平均|人均|户均|年均|单个|单笔|单份|\baverage\b|\bper (?:capita|person|head|project|year|enterprise|company)\b|\bmean\b", re.IGNORECASE)
+AVERAGE_SAID = re.compile(r"平均|均|每|单个|单笔|单份|最高|最大|最多")  # per one, or the largest one (单项 is 榜单项目 as often)
 # a title written after a name is part of how the text names the person (习近平总书记, 王明院士)
 TITLE_AFTER = re.compile(r"总书记|副?主席|副?总理|副?书记|副?市长|副?部长|副?主任|副?局长|院士|教授|同志|委员|代表")
 # a place that opens the name of a body (良渚实验室, 中国科学院大学): the rest of the name, no 的 or 与 between

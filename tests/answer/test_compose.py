@@ -54,6 +54,12 @@ def test_a_plan_question_lists_the_items_of_the_section_about_the_future(engine)
     assert all(i.text == a.citations[i.citation].quote for i in a.items)
 
 
+def test_words_that_report_what_a_reply_says_are_no_topic(engine):
+    info = engine.retriever.analyze("What are the next steps that the reply to the deputy lists?")
+    sources = {c.source for c in info.concepts}
+    assert "deputy" in sources and not sources & {"list", "lists", "next steps", "next", "steps"}
+
+
 def test_a_list_question_lists_work_done_not_plans(engine):
     a = engine.ask("上海在构建企业为主的科技创新体系方面采取了哪些举措？")
     assert a.intent["kind"] == "list" and len(a.items) == 5 and a.items[0].text.startswith("一是积极支持企业")

@@ -154,7 +154,7 @@ _SUMMARY = _re(r"(?:态度|立场|观点|看法|意见|回应|怎么说|说了�
 # Words that only give a question its form; removed before counting concepts. Longer first.
 FORM_WORDS = _re(
     r"超过|多于|少于|不到|以上|以下|已经|以后|之后|以前|之前|才|下一步|下阶段|下一阶段|接下来|今后|后续|打算|安排|具体|主要|哪些|哪几个|哪几项|有哪些|什么|措施|举措|做法|工作|方面|怎么做|怎样做|如何|采取了?|计划|准备|落实|是否|有没有|是不是|"
-    r"\b(?:more|less|fewer|than|over|under|already|yet|approach(?:es)?|ways?|means|methods?|next|steps?|stage|phase|going|forward|future|follow-?up|follow|promi[sz]e[sd]?|plans?|planned|planning|intends?|will|measures?|actions?|initiatives?|efforts?|taken|done|doing|carried|implemented|main|key|major|specific|list|ways?|what|which|how)\b"
+    r"\b(?:more|less|fewer|than|over|under|already|yet|approach(?:es)?|ways?|means|methods?|next|steps?|stage|phase|going|forward|future|follow-?up|follow|promi[sz]e[sd]?|plans?|planned|planning|intends?|will|measures?|actions?|initiatives?|efforts?|taken|done|doing|carried|implemented|main|key|major|specific|lists?|listed|mentions?|mentioned|outlines?|outlined|ways?|what|which|how)\b"
 )
 
 

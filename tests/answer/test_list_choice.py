@@ -148,3 +148,25 @@ def test_an_outline_is_about_the_question_by_its_context_or_one_lead_not_all_its
     one_lead = _Option("d", about=0.1, item_max=0.6, union=0.6, future=False, depth=0, items=[(0, 5)], conf=None)
     assert _select(info, [bodies_only], threshold=0.5) == []  # a whole reply's bodies hold most words
     assert _select(info, [one_lead], threshold=0.5) == [one_lead]
+
+
+RUN_IN_PLAN = HEAD + """近年来，本市推动海上风电产业发展。
+
+下一步，我们将加快建设海上风电公共服务平台，汇聚政策、项目、资本、人才等资源，推动风电装备企业协同攻关。
+
+感谢您对本市科技工作的关心和支持！
+
+上海市科学技术委员会
+
+2030年7月8日
+"""
+
+
+@pytest.mark.parametrize("question, run", [("海上风电公共服务平台下一步要怎么做？", False), ("海上风电公共服务平台下一步要汇聚哪些资源？", True)])
+def test_what_will_be_done_is_actions_not_the_things_one_of_them_names(tmp_path, question, run):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "e.txt").write_text(RUN_IN_PLAN.format(docno="沪科提复〔2030〕12号", no="0505", who="周五", title="关于海上风电的提案"), encoding="utf-8")
+    a = lexical_engine(corpus).ask(question)
+    assert a.found and a.intent["kind"] == "plan"
+    assert ([i.text for i in a.items] == ["政策", "项目", "资本", "人才"]) is run

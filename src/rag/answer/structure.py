@@ -27,6 +27,7 @@ from rag.text import mark_spans, normalize, squash
 from rag.types import Item
 
 # what the items of an answer are, by the question's intent
+_WHICH_KIND = re.compile(r"哪[些个种类项家所]|\bwhich\b", re.IGNORECASE)  # a kind of thing asked for, not what will be done
 HEADINGS = {PLAN: {"zh": "下一步的工作", "en": "Next steps"}, LIST: {"zh": "答复列举的各项", "en": "What the replies list"}}
 NO_PLAN = {"zh": "答复中没有写明这方面的下一步打算，以下是已开展的相关工作", "en": "The replies state no next steps on this; below is what they say has been done"}
 LIST_MIN_COVERAGE = Config.list_min_coverage  # share of the question's topic a list's context and items must hold
@@ -114,6 +115,8 @@ def _options(composer, info, scored, eligible) -> list[_Option]:
                     x = whole if units else x
             asked = squash(info.simplified or info.text)
             units = [u for u in units if squash(x.text[u[0]:u[1]]) not in asked] if len(units) > 2 else units  # not “三个一批” itself
+            if form == "run" and info.intent.kind == PLAN and not info.head and not _WHICH_KIND.search(info.text):
+                units = []  # what will be done is actions, not the things one of them names (政策、项目、资本、人才)
             if not units:
                 form, units = "sentence", [(0, len(x.text))]
             elif form == "run" and kind_asked(x.text, units, info.head):

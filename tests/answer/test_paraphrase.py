@@ -1,5 +1,6 @@
 """A question word said otherwise in the replies (客人 / 嘉宾): CC-CEDICT glosses both with the same
-specific sense. Small replies written for these tests, not the seed corpus."""
+specific sense; and what governs a sentence from outside its words (a year said earlier in the passage,
+a clause that sets its scope). Small replies written for these tests, not the seed corpus."""
 
 import pytest
 
@@ -35,7 +36,7 @@ def engine(tmp_path_factory):
         "a.txt": dict(
             lead="办好科技节系列活动",
             body="2023年，本市举办首届科技节。各区积极参与。闭幕晚宴共有 300 名嘉宾出席。",
-            body2="科技节期间共接待参观者 80 万人次。",
+            body2="科技节期间共接待参观者 80 万人次。在《2029 城市科普指数报告》中，本市从 2027 年的第 7 位升至第 4 位，居东部前列。",
         ),
     })
 
@@ -50,3 +51,8 @@ def test_a_year_said_earlier_in_the_passage_governs_the_sentences_after_it(engin
     a = engine.ask("2023年科技节闭幕晚宴有多少名嘉宾出席？")
     assert a.found and a.key.replace(" ", "") == "300名"
     assert engine.ask("2021年科技节闭幕晚宴有多少名嘉宾出席？").found is False
+
+
+def test_a_clause_that_sets_the_scope_of_a_sentence_speaks_for_the_figures_after_it(engine):
+    a = engine.ask("城市科普指数报告的排名里排第几位？")
+    assert a.found and a.key.replace(" ", "") == "第4位"

@@ -32,6 +32,7 @@ ALL_FEATURES = FEATURES + tuple(f"{name}_gap" for name in RELATIVE)
 MEASURED = ("number", "date", "rank", "duration")
 BIGRAM_CREDIT = 0.4  # a word not found whole, but its character pairs are (产业区 ~ 产业先导区)
 LOCAL_WINDOW = 20  # characters each side of a number, date or rank whose words must cover the question
+_FRAME = re.compile(r"在[^，,。；;]{2,60}?(?:中|里|上|方面|期间)[，,]")  # a clause opening a sentence that sets its scope
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
@@ -144,9 +145,13 @@ def add_relative(rows):
 def local_coverage(info, raw: str, span: tuple[int, int], head_credit: list[float]) -> float:
     """Coverage of the question by the words around a number, date or rank (and what the passage's
     heading says): "10 家制造业创新中心" does not answer how many laboratories there are. A span that
-    opens its sentence ("2021年，……中心成立") speaks for the whole sentence."""
+    opens its sentence ("2021年，……中心成立") speaks for the whole sentence, and a clause that opens it
+    to set its scope (在……报告中，) for every span after it."""
     first_clause = re.match(r"[^，,；;：:]*", raw).end()
     window = raw if span[0] < first_clause else raw[max(0, span[0] - LOCAL_WINDOW):span[1] + LOCAL_WINDOW]
+    frame = _FRAME.match(raw)
+    if frame and span[0] >= frame.end():  # 在《2022 自然指数-科研城市》中，上海……升至第 3 位: the frame scopes every figure after it
+        window = frame.group(0) + window
     window = normalize(window)
     credits = [max(credit(g, window)[0], 0.5 * h) for g, h in zip(info.concepts, head_credit)]
     return weighted(info.concepts, credits)

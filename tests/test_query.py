@@ -90,6 +90,7 @@ def test_the_noun_a_count_is_of(question, head):
     "球队派了多少人去救援？",
     "该馆收藏了多少幅画？",  # 幅画 is a measure word and a one-character noun
     "森林占全省面积的多少比例？",  # a share is said as a percentage
+    "老城区的公园和新城的公园哪个数量多？",  # the figure itself is named
     "What share of the budget went to schools?",
 ])
 def test_no_noun_is_required_where_the_count_names_none(question):

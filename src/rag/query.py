@@ -232,6 +232,7 @@ _BEFORE_NOUN = re.compile(r"^.*的(?=[^的]{2,}$)")
 _PLACE_AFTER_NOUN = re.compile(r"(?<=[^在]{2})在.*$")
 _EN_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|shall|may)\b)((?:[a-z-]+\s+){0,5}?[a-z-]+?)(?=\s+(?:is|are|was|were|has|have|had|does|do|did|will|would|can|could|should|in|of|for|to|that|on|does|at|from|by|with|takes?|took|makes?|made|gets?|got|works?|plays?|exists?|remains?|participates?|participated|joins?|joined|receives?|received|provides?|provided|uses?|used|employs?)\b|\s+[a-z]+ed\s+(?:by|in|at|for|under|through|with|since)\b|\s+[a-z]{2,}s" + OBJECT_AFTER + r"|\s*[?,]|$)", re.I)
 _GENERIC_HEADS = {"措施", "举措", "工作", "做法", "计划", "打算", "方式", "办法", "内容", "情况", "问题", "东西", "事情", "进展", "成效"}
+_FIGURE_NAMED = re.compile(r"数量|数目|总数|个数|规模|金额|比重|比例|占比")
 _SHARE_HEADS = {"比例", "百分比", "比重", "占比", "份额"}  # a share is said as a percentage or a fraction, not by naming what is counted
 # Endings of place and institution nouns: 先导区 answers 什么样的产业区, 良渚实验室 which laboratory
 NOUN_SUFFIX = set("区城市县镇村室所院校馆站园库厂会局委办部处")
@@ -249,6 +250,8 @@ def head_noun(text: str, lang: str, groups, translator=None) -> tuple[str, ...]:
                 phrase = measure + phrase  # 多少人才, 多少家庭: the measure word begins the noun
             elif measure in "人次" and rest and tag(rest[0][0]).startswith("v"):
                 return ()  # 多少人参加了: people are counted, and what they did follows
+        if m and _FIGURE_NAMED.match(phrase):
+            return ()  # 哪个数量多: the figure itself is named, not a thing counted
         if m and phrase[-1:] not in NOUN_SUFFIX and (after := _AFTER_DE.match(text, m.end(1))):
             phrase = after.group(1)  # but 哪两家外地实验室的上海基地 counts laboratories, whose bases follow
         if m and not re.fullmatch(rf"[{_MEASURE}]", phrase):

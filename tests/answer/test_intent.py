@@ -36,6 +36,7 @@ from rag.answer.intent import classify, is_question
         ("Is the museum open on Mondays?", "yesno", None),
         ("北京和上海哪个人口更多？", "compare", "number"),
         ("东门和西门哪个更早建成？", "compare", "date"),
+        ("老城区的公园，和新城参与共建的公园，哪个数量多？", "compare", "number"),  # a comma before 和; 与 of 参与 is no 'and'
         ("这座小镇比邻县大吗？", "compare", "number"),
         ("山区和沿海哪个政党最强大？", "factoid", None),  # which is the strongest: no two options compared
         ("这座楼与老城的哪个大厅外观相似？", "factoid", None),  # 大 of 大厅 is no comparison
@@ -205,3 +206,7 @@ def test_when_will_asks_for_a_time_to_come_but_jiang_before_a_pronoun_is_ba(ques
     from rag.answer.intent import WHEN_FUTURE
 
     assert bool(WHEN_FUTURE.search(question)) is future
+
+
+def test_the_options_of_a_comparison_are_read_around_the_conjunction():
+    assert classify("老城区的公园，和新城参与共建的公园，哪个数量多？").options == ("老城区的公园", "新城参与共建的公园")

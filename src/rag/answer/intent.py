@@ -143,7 +143,7 @@ _NOT_PLURAL = {"is", "was", "has", "does", "this", "its", "thus", "status", "cam
 _PAST = _re(r"已经|已(?:有|在|经)|取得|采取了|做了|开展了|(?:already|so far|to date)|has been (?:done|taken)|have been (?:done|taken)|\bwhat (?:has|have|did) (?:\w+ ){0,5}(?:done|taken|achieved|made)")
 _YESNO = _re(r"是否|有没有|是不是|能否|可否|会不会|有无|(?:吗|(?<![什怎那这多])么|了没有)\s*(?:[？?]|$)|^(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|shall)\b")
 _COMPARE = _re(
-    r"(?P<a>[^，,。？?]{1,30}?)(?:和|与|跟|还是|或)(?P<b>[^，,。？?]{1,30}?)(?:相比)?[，,]?(?:哪个|哪一个|哪项|谁|哪些|哪一份|哪份)(?:(?!最)[^，,。？?]){0,12}?(?:更|比较)?(?P<adj1>多|少|大|小|高|低|早|晚|快|慢|强|领先)|"
+    r"(?P<a>[^，,。？?]{1,30}?)[，,]?(?P<conj>和|与|跟|还是|或)(?P<b>[^，,。？?]{1,30}?)(?:相比)?[，,]?(?:哪个|哪一个|哪项|谁|哪些|哪一份|哪份)(?:(?!最)[^，,。？?]){0,12}?(?:更|比较)?(?P<adj1>多|少|大|小|高|低|早|晚|快|慢|强|领先)|"
     r"(?P<c>[^，,。？?]{1,30}?)比(?![重例率较如])(?P<d>[^，,。？?]{1,30}?)(?:更)?(?P<adj2>多|少|大|小|高|低|早|晚)(?:吗|么|多少)?|"
     r"which (?:is|was|are|were|has|had) (?:larger|bigger|higher|greater|more|fewer|smaller|lower|earlier|later|first)[^?]*?[,:]? (?P<e>[^,?]+?) or (?P<f>[^,?]+?)\s*\??$|"
     r"(?:more|fewer|larger|greater|higher|lower|smaller) (?:\w+ ){1,4}than"  # "more than 80%" is a threshold
@@ -305,6 +305,8 @@ def classify(text: str) -> Intent:
         a, b = m.span(adjective)
         if b not in bounds or (a not in bounds and text[a - 1] not in "更较"):
             m = None  # 大 of 大厅, of 强大: no comparison
+        elif m.group("conj") and not {m.start("conj"), m.end("conj")} <= bounds:
+            m = None  # 与 of 参与: no two options
     if m and (qtype in ("number", "date", "rank", None) or re.search(r"哪个|哪一个|which", text, re.I)):
         if qtype is None:  # "哪个更多" compares figures; "哪一份更早", "which came first" compares dates
             common["qtype"] = "date" if re.search(r"早|晚|先|earlier|later|first", text, re.I) else "number"

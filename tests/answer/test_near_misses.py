@@ -173,3 +173,8 @@ def test_a_single_one_is_not_answered_by_a_total(engine):
     assert engine.ask("联盟签约项目的合同金额是多少？").key.replace(" ", "") == "900万元"
     assert engine.ask("联盟签约的单个项目合同金额是多少？").found is False
 
+
+
+def test_the_figure_a_yes_no_question_states_is_read_in_the_evidence_that_repeats_it(engine):
+    a = engine.ask("首批智能制造试点项目达到12项了吗？")
+    assert a.found and a.verdict == "yes" and a.key.replace(" ", "") == "12项"

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.answer.cause import CAUSE_SAID
+from rag.answer.intent import YESNO
 from rag.answer.spans import key_span
 from rag.text import normalize
 from rag.types import Chunk
@@ -191,7 +192,9 @@ def sentence_features(info, intent, ctx: PassageContext, raw: str, position: int
             return local_coverage(info, raw, (a, b), ctx.head_credit) >= 0.2
     # what the question names is not its answer — but the noun it asks about may be (which programme → 探索者计划)
     named = frozenset(t for g in concepts for t, _ in g.alternatives if (len(t) >= 3 or (g.entity and len(t) >= 2)) and t not in info.head)
-    typed = key_span(qtype, raw, anchors, entities, intent.unit, intent.counter, intent.person_role, asked, accept, info.head, named, info.years) if (qtype or info.head) and not intent.reason else None  # a why question asks for no thing
+    # a why question asks for no thing; a yes/no question's own figure (达到20个了吗) is what settles it, not a repeat
+    question = "" if intent.kind == YESNO else asked
+    typed = key_span(qtype, raw, anchors, entities, intent.unit, intent.counter, intent.person_role, question, accept, info.head, named, info.years) if (qtype or info.head) and not intent.reason else None
     span = typed[:2] if typed else None
     local = local_coverage(info, raw, span, ctx.head_credit) if span and qtype in MEASURED else 0.0
     years = info.years

@@ -4,7 +4,7 @@ a clause that sets its scope). Small replies written for these tests, not the se
 
 import pytest
 
-from rag.paraphrase import MIN_SIMILARITY, similarity, with_paraphrases
+from rag.answer.paraphrase import MIN_SIMILARITY, similarity, with_paraphrases
 from rag.query import analyze
 from conftest import lexical_engine
 

@@ -23,7 +23,7 @@ from rag.answer.scoring import AnswerModel, load_model
 from rag.answer.tense import FUTURE
 from rag.answer.patterns import AVERAGE_ASKED, AVERAGE_SAID, GROWTH_ASKED, GROWTH_SAID
 from rag.answer.spans import asked_division, best_clause, key_span, ordinal_conflict
-from rag.paraphrase import with_paraphrases
+from rag.answer.paraphrase import with_paraphrases
 from rag.query import QueryInfo, with_typo_alternatives
 from rag.text import mark_spans, normalize, sentences, squash
 from rag.types import Answer, Chunk, Citation, Hit, Item

@@ -56,3 +56,12 @@ def test_a_year_said_earlier_in_the_passage_governs_the_sentences_after_it(engin
 def test_a_clause_that_sets_the_scope_of_a_sentence_speaks_for_the_figures_after_it(engine):
     a = engine.ask("城市科普指数报告的排名里排第几位？")
     assert a.found and a.key.replace(" ", "") == "第4位"
+
+
+def test_only_the_last_year_said_before_a_sentence_governs_it(tmp_path):
+    engine = lexical_engine(tmp_path / "corpus", {"b.txt": dict(
+        lead="办好科普活动",
+        body="2021年，本市举办首届科普周。2022年，科普周扩大到全市。科普周共有 120 名嘉宾出席。",
+    )})
+    assert engine.ask("2022年科普周有多少名嘉宾出席？").key.replace(" ", "") == "120名"
+    assert engine.ask("2021年科普周有多少名嘉宾出席？").found is False  # 2022 is said in between

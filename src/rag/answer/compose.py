@@ -20,7 +20,7 @@ from rag.answer.cause import cause_span, opens_with_result
 from rag.answer.features import PassageContext, SentenceFeatures, credit, passage_context, sentence_features
 from rag.answer.intent import COMPARE, LIST, METADATA, PLAN, ROLE_SAID, SUMMARY, WHEN_FUTURE, YESNO
 from rag.answer.scoring import AnswerModel, load_model
-from rag.answer.tense import FUTURE
+from rag.answer.tense import DUE, FUTURE
 from rag.answer.patterns import AVERAGE_ASKED, AVERAGE_SAID, GROWTH_ASKED, GROWTH_SAID
 from rag.answer.spans import asked_division, best_clause, key_span, ordinal_conflict
 from rag.answer.paraphrase import with_paraphrases
@@ -63,16 +63,17 @@ class Scored:
     before: str = ""  # the sentence before it in the passage: a year stated there can govern this one
 
     @property
-    def earlier(self) -> str:
-        """The passage up to this sentence, with its heading: a year said there governs what follows."""
-        return self.chunk.section_path + " " + self.chunk.text[:max(0, self.start - self.chunk.start)]
+    def year_before(self) -> str | None:
+        """The last year the passage (or its heading) says before this sentence: it governs what follows."""
+        said = _YEAR.findall(self.chunk.section_path + " " + self.chunk.text[:max(0, self.start - self.chunk.start)])
+        return said[-1] if said else None
 
     @property
     def typed(self) -> bool:
         return self.features.span is not None
 
 
-_DUE = re.compile(r"将于|预计|计划于|拟于|有望于")  # a time something is due at: 预计将于 2018 年回归
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 def _with_paraphrases(words, info: QueryInfo) -> list[str]:
@@ -189,7 +190,7 @@ class Composer:
         if s.features.entity_missing:
             return False  # another city's figure is not an answer
         if info.years and info.intent.kind != YESNO:  # a yes/no question about a year is settled by the year said
-            if s.features.get("year_conflict") or not any(y in s.text or y in s.before or y in s.earlier for y in info.years):
+            if s.features.get("year_conflict") or not any(y in s.text or y in s.before or y == s.year_before for y in info.years):
                 return False  # another year's figure, or a figure of no stated year, does not answer for that year
         heads = [h for h in (info.head if info.lang == "en" else info.head[:2]) if len(h) >= 2]  # an English noun's translations are alternatives alike
         if info.intent.qtype == "number" and heads and not any(a in s.text or a in s.before for a in _with_paraphrases(heads, info)):
@@ -202,7 +203,7 @@ class Composer:
             return False  # "the average amount per project" is not answered by the total
         if info.intent.qtype == "place" and not s.typed and asked_division(info.text):
             return False  # "which district" wants a district's name
-        if info.intent.qtype == "date" and WHEN_FUTURE.search(info.text) and not (FUTURE.search(s.before + s.text) or _DUE.search(s.text)):
+        if info.intent.qtype == "date" and WHEN_FUTURE.search(info.text) and not (FUTURE.search(s.before + s.text) or DUE.search(s.text)):
             return False  # "by when will it be issued" is not answered by when work on it began
         if info.intent.qtype == "org" and info.head and not s.typed:
             return False  # "哪所高校牵头" wants a body's name, not the clause that names what it did

@@ -2,9 +2,9 @@
 the same specific English sense (客人 and 嘉宾 are both "guest", 捐款 and 捐赠 both "donation").
 
 A question word that one of the top passages lacks gains, as a weaker alternative, the words of that
-passage that share such a sense with it — the way a reader accepts 嘉宾 for 客人. Only words of the passages are
-candidates, so nothing is invented; a sense that many glosses share ("set", "make") says little and
-counts for less.
+passage that share such a sense with it — the way a reader accepts 嘉宾 for 客人. Only words of the
+passages are candidates, so nothing is invented; a sense that many glosses share ("set", "make") says
+little and counts for less.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def with_paraphrases(info, passages: list[str]):
                 words_of[i] = {w for w in tokenize(texts[i]) if _CJK_WORD.fullmatch(w)}
         candidates = set().union(*(words_of[i] for i in lacking))
         scored = sorted(((similarity(word, c), c) for c in candidates if c != word), reverse=True)
-        found = [(c, round(PARAPHRASE_WEIGHT * min(1.0, s / 0.5 + 0.5), 3)) for s, c in scored[:MAX_PARAPHRASES] if s >= MIN_SIMILARITY]
+        found = [(c, PARAPHRASE_WEIGHT) for s, c in scored[:MAX_PARAPHRASES] if s >= MIN_SIMILARITY]
         if found:
             g = replace(g, alternatives=g.alternatives + tuple(found))
             said += [(word, c) for c, _ in found]

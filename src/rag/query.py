@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 
 from rag.quantities import quantities
-from rag.answer.patterns import COUNT
+from rag.answer.patterns import COUNT, YEAR_RE
 from rag.answer.intent import FORM_WORDS, LIST, METADATA, OBJECT_AFTER, PLAN, SUMMARY, YESNO, Intent, classify
 from rag.errors import InputError
 from rag.lexical import TermGroup, plain_query
@@ -19,7 +19,6 @@ from rag.text import CJK, detect_lang, normalize, tag, to_simplified, words
 
 MAX_QUERY_CHARS = 2000
 
-_ANY_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 # a year the question names; not one that bounds it ("2000 年之前", "before 1990": the answer is another year)
 _YEAR_RE = re.compile(r"(?<!\d)(?<!before )(?<!after )(?<!prior to )(19\d{2}|20\d{2})(?!\d)(?!\s*年?\s*(?:之前|以前|之后|以后|前|后)(?![\d一二三四五六七八九十两几半]))", re.IGNORECASE)
 # "哪几个", "哪两家", "哪些", and the unit asked for ("多少亿元"): the question's form, not content
@@ -187,7 +186,7 @@ def analyze(text: str, translator=None, lexicon=None, names: frozenset[str] = fr
     concepts = [replace(g, weight=g.weight * (SINGLE_CHAR_WEIGHT if len(g.source) == 1 else 1.0)) for g in concepts]
     norm = normalize(body)
     # a yes/no question about a bound is settled by the year said ("是不是2020年以后才组建的？")
-    years = tuple(dict.fromkeys((_ANY_YEAR if intent.kind == YESNO else _YEAR_RE).findall(norm)))
+    years = tuple(dict.fromkeys((YEAR_RE if intent.kind == YESNO else _YEAR_RE).findall(norm)))
     chinese = " ".join(re.findall(rf"[{CJK}0-9a-zA-Z.%]+", zh_part)) if lang == "zh" else " ".join(re.findall(rf"[{CJK}]+", zh_part))
     # only the question's own Chinese: a translation's alternatives are too loose for pairs of characters
     bigram_groups = [TermGroup(((chinese, 1.0),), 1.0, chinese)] if chinese.strip() else []

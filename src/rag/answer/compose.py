@@ -21,7 +21,7 @@ from rag.answer.features import PassageContext, SentenceFeatures, credit, passag
 from rag.answer.intent import COMPARE, LIST, METADATA, PLAN, ROLE_SAID, SUMMARY, WHEN_FUTURE, YESNO
 from rag.answer.scoring import AnswerModel, load_model
 from rag.answer.tense import DUE, FUTURE
-from rag.answer.patterns import AVERAGE_ASKED, AVERAGE_SAID, GROWTH_ASKED, GROWTH_SAID
+from rag.answer.patterns import AVERAGE_ASKED, AVERAGE_SAID, GROWTH_ASKED, GROWTH_SAID, YEAR_RE
 from rag.answer.spans import asked_division, best_clause, key_span, ordinal_conflict
 from rag.answer.paraphrase import with_paraphrases
 from rag.query import QueryInfo, with_typo_alternatives
@@ -65,15 +65,12 @@ class Scored:
     @property
     def year_before(self) -> str | None:
         """The last year the passage (or its heading) says before this sentence: it governs what follows."""
-        said = _YEAR.findall(self.chunk.section_path + " " + self.chunk.text[:max(0, self.start - self.chunk.start)])
+        said = YEAR_RE.findall(self.chunk.section_path + " " + self.chunk.text[:max(0, self.start - self.chunk.start)])
         return said[-1] if said else None
 
     @property
     def typed(self) -> bool:
         return self.features.span is not None
-
-
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 def _with_paraphrases(words, info: QueryInfo) -> list[str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from rag.answer.cause import CAUSE_SAID
 from rag.answer.intent import YESNO
+from rag.answer.patterns import YEAR_RE
 from rag.answer.spans import key_span
 from rag.text import normalize
 from rag.types import Chunk
@@ -34,7 +35,6 @@ MEASURED = ("number", "date", "rank", "duration")
 BIGRAM_CREDIT = 0.4  # a word not found whole, but its character pairs are (产业区 ~ 产业先导区)
 LOCAL_WINDOW = 20  # characters each side of a number, date or rank whose words must cover the question
 _FRAME = re.compile(r"在[^，,。；;]{2,60}?(?:中|里|上|方面|期间)[，,]")  # a clause opening a sentence that sets its scope
-_YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 def _bigram_share(word: str, text: str) -> float:
@@ -198,7 +198,7 @@ def sentence_features(info, intent, ctx: PassageContext, raw: str, position: int
     span = typed[:2] if typed else None
     local = local_coverage(info, raw, span, ctx.head_credit) if span and qtype in MEASURED else 0.0
     years = info.years
-    names_year = bool(_YEAR_IN_TEXT.search(text))
+    names_year = bool(YEAR_RE.search(text))
     year_match = bool(years) and any(y in text for y in years)
     year_conflict = bool(years) and names_year and not year_match
     # what the heading path and the reply do not already say: the part of the question the sentence must hold

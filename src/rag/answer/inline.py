@@ -159,14 +159,19 @@ def _tidy_run(sentence: str, units: list[tuple[int, int]]) -> list[tuple[int, in
     return units
 
 
+def _typical_length(units: list[tuple[int, int]]) -> int:
+    """The middle length of a run's other items: what an item beside them is measured against."""
+    lengths = sorted(b - a for a, b in units)
+    return lengths[len(lengths) // 2]
+
+
 def _before_tail(sentence: str, unit: tuple[int, int], others: list[tuple[int, int]]) -> tuple[int, int]:
     """The last item of a run without what its clause says of the whole run (市国资委联合印发《…》 →
     市国资委): cut before the first verb or adverb, when the item runs on far past the items beside it."""
     s, e = unit
     if not others:
         return unit
-    lengths = sorted(b - a for a, b in others)
-    typical = lengths[len(lengths) // 2]
+    typical = _typical_length(others)
     if e - s <= 2 * typical + 2:
         return unit
     at, words = s, pieces(sentence[s:e])
@@ -190,8 +195,7 @@ def _after_lead_in(sentence: str, unit: tuple[int, int], others: list[tuple[int,
         unit = (s, e)
     if not others:
         return unit
-    lengths = sorted(b - a for a, b in others)
-    typical = lengths[len(lengths) // 2]
+    typical = _typical_length(others)
     shortest = max(2, typical // 2 + 1)
     words = pieces(sentence[s:e])
     cuts, at = [], s

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.cause import REASON_ASKED
-from rag.answer.patterns import COUNT
+from rag.answer.patterns import COUNT, YEAR
 from rag.parse import DOCNO_RE
 from rag.quantities import quantities
 from rag.text import is_cjk, word_bounds
@@ -57,13 +57,16 @@ _PHONE_ASKED = (r"电话(?:号码|号)?(?:是|为)?(?:多少|几号|什么)|(?:�
                 r"|\b(?:tele)?phone (?:number|no\b)|\b(?:what|which) (?:tele)?phone\b|\bnumber to (?:call|ring)\b|(?:'s|\btheir|\bhis|\bher|\bits) (?:tele)?phone\b")
 
 # -- span types of single-fact questions, checked in order; the first that matches is the main one --
+# a figure asked for outright (多少, how many), and one only named by its noun (规模, 比例, 号码)
+_NUMBER_ASKED_CUES = r"多少|(?<!哪)几[个家项所位次批种名条座类倍号成]|几分之几|第几号|百分之|多大|多高|多长|多久|how many|how much|what share|what percentage|what proportion|what fraction|what percent|what amount|how large|how big|what number"
+_NUMBER_NAMED_CUES = r"编号|号码|数量|比重|比例|占比|金额|规模|总额|总量|造价|工资|薪酬|\b(?:what|how) (?:is|was|are|were) the (?:cost|price|salary|salaries|wages?|budget)\b|number of|\bcount of\b|\btotal\b|\bbudget\b|\bamount\b|预算"
 _TYPES = [
     ("phone", _re(_PHONE_ASKED)),
     ("rank", _re(r"排名|名次|排第|位列|第几位|第几名|\brank(?:ed|ing)?\b|\bplace[sd]? (?:in|on)\b|what position")),
     ("duration", _re(r"多久|多长时间|多长的时间|多少(?:的)?时间|多少年(?!前)|(?<!哪)几年(?!前)|how long|for how many years|how many years")),
     ("date", _re(r"哪一年|哪几年|哪年|何年|何时|什么时候|哪一天|哪天|日期|几月|哪个月|什么时间|\bwhen\b(?!\s+(?-i:[a-z]+ing|asked|faced|given|compared)\b)|what year|which year|what date|what day|what month|which month|month and year|since when|\bdated\b|\bdate of\b")),
     ("name", _re(r"叫什么|什么名字|名称是什么|名字是什么|称为什么|称之为什么|全称|(?:又|也|亦)(?:被|可以)?(?:称|叫|名)|别称|别名|俗称|俗名|简称|旧称|旧名|前称|原名|本名|what is the name|what's the name|what is it called|what was it called|called what|\bfull name\b|\btitle of\b")),
-    ("number", _re(r"多少|(?<!哪)几[个家项所位次批种名条座类倍号成]|几分之几|第几号|编号|号码|数量|比重|比例|占比|百分之|金额|规模|总额|总量|多大|多高|多长|多久|造价|工资|薪酬|\b(?:what|how) (?:is|was|are|were) the (?:cost|price|salary|salaries|wages?|budget)\b|how many|how much|what share|what percentage|what proportion|what fraction|number of|what percent|what amount|how large|how big|what number|\bcount of\b|\btotal\b|\bbudget\b|\bamount\b|预算")),
+    ("number", _re(_NUMBER_ASKED_CUES + "|" + _NUMBER_NAMED_CUES)),
     ("person", _re(r"谁|哪位|哪几位|姓名|联系人|\bwho\b|\bwhom\b|\bwhose\b|contact person|name of|addressed to")),
     ("place", _re(r"哪里|哪儿|在哪(?![次个些一位年天家所])|何地|哪些地[区方]|哪个地[区方]|哪些国家|哪个国家|哪[个些]省|哪[个些]城市|哪个区|什么地方|地址|位于|\bwhere\b|which district|which city|which province|address|located")),
     ("org", _re(r"哪个单位|哪些单位|哪[一两二三四五六七八九十几]?家|哪个机构|哪些机构|什么机构|哪所|哪些高校|哪个部门|哪些部门|哪些企业|哪个企业|哪个实验室|哪些实验室|哪个组织|which organi[sz]ation|which institution|which compan|which universit|which lab|which department|which agenc|which enterprise|which bod(?:y|ies)|what organi[sz]ation|what institution")),
@@ -212,8 +215,7 @@ def span_types(text: str) -> tuple[str, ...]:
     return found
 
 
-# a figure asked for outright, not only named by its noun (规模, 比例, 号码)
-_NUMBER_ASKED = _re(r"多少|(?<!哪)几[个家项所位次批种名条座类倍号成]|几分之几|第几号|百分之|多大|多高|多长|多久|how many|how much|what share|what percentage|what proportion|what fraction|what percent|what amount|how large|how big|what number")
+_NUMBER_ASKED = _re(_NUMBER_ASKED_CUES)
 _PLACE_NOT_WHERE = re.compile(r"哪里|哪儿|在哪|which (?:district|city|province)|address|located", re.I)
 
 
@@ -313,7 +315,7 @@ def classify(text: str) -> Intent:
         return Intent(COMPARE, **common, options=_options(m))
     future = bool(_PLAN.search(text))
     if _YESNO.search(text) and not re.search(r"^(?:how|what|which|who|when|where|why)\b", text.strip(), re.I):
-        stated = [q for q in quantities(re.sub(r"(?<!\d)(?:19|20)\d{2}(?!\d)\s*年?", " ", text)) if q.unit in _CLAIM_UNITS]
+        stated = [q for q in quantities(re.sub(rf"{YEAR}\s*年?", " ", text)) if q.unit in _CLAIM_UNITS]
         if stated:  # "约占全国一半吗": the figure stated decides what kind of figure answers (a share, not 经费's money)
             common.update(qtype="rank" if stated[0].unit == "rank" else "number", unit=_CLAIM_UNITS[stated[0].unit])
         return Intent(YESNO, **common, future=future)

@@ -17,6 +17,9 @@ _NOT_DATE = r"(?!\s*[年月日/]|\d)"  # not a date part, not the numerator of 1
 _TIME_UNITS = r"(?:年|个月|月|周|星期|天|日|小时|分钟|秒|世纪|年代)"
 # 约 (about) before a figure, not the end of a word (签约 28 个: signed, 28)
 ABOUT = r"(?<![签合公节制预契违履特邀相条])约"
+# a year in figures (2022, not 20225 nor the 20 of 2022); the one pattern for years said or asked
+YEAR = r"(?<!\d)(?:19|20)\d{2}(?!\d)"
+YEAR_RE = re.compile(YEAR)
 SPAN_NUM = rf"(?:{NUM}|[{ZH_NUMERAL}]+)"
 _ZH_MONTH = r"(?:正|腊|[一二三四五六七八九十]{1,2}|十[一二])月(?!份?[的]?\d)"
 _ZH_DAY = r"(?:初?[一二三四五六七八九十]{1,3}[日号]?)?"

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from rag.answer.features import coverage, credit, weighted
 from rag.answer.intent import COMPARE
+from rag.answer.patterns import YEAR, YEAR_RE
 from rag.answer.spans import key_span
 from rag.answer.tense import FUTURE, PAST
 from rag.quantities import Quantity, compatible, implies, quantities
@@ -25,7 +26,7 @@ NO = {"zh": "否", "en": "No"}
 
 def _question_figure(info) -> Quantity | None:
     """The figure a yes/no question states ("是否超过400家": more than 400), years aside."""
-    text = re.sub(r"(?<!\d)(?:19|20)\d{2}(?!\d)\s*年?", " ", info.simplified or info.text)
+    text = re.sub(rf"{YEAR}\s*年?", " ", info.simplified or info.text)
     found = [q for q in quantities(text) if q.unit not in ("serial", "id")]
     return found[0] if found else None
 
@@ -88,7 +89,7 @@ def _decide(info, s, context: str = "") -> tuple[str | None, tuple[int, int] | N
             return None, None  # 约 10% against "more than a tenth": the figure may or may not be; quote it
         return "no", span[:2]  # 5200万元 is not 超过1亿元
     if info.years:
-        said = sorted(int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", s.text))
+        said = sorted(int(y) for y in YEAR_RE.findall(s.text))
         asked = int(info.years[0])
         text = normalize(info.simplified or info.text)
         if said:
